@@ -1,0 +1,34 @@
+# The two commands of the README, and a few helpers. Every target runs scripts/setup.sh first,
+# which installs what is missing and builds (fast when nothing changed).
+SHELL := /bin/bash
+BUILD := build
+BIN := $(BUILD)/cli/alphaloom
+DEMO := demo
+
+.PHONY: setup build demo test fuzz bench clean
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+
+## Main job on the embedded defaults: synthetic market -> ingest -> store summary.
+demo: setup
+	rm -rf $(DEMO)/raw
+	$(BIN) synth --out $(DEMO)/raw --instruments 100 --start 2012-01-02 --end 2024-12-31 --seed 7
+	$(BIN) ingest --input $(DEMO)/raw --out $(DEMO)/store --benchmark BENCH
+	$(BIN) data info $(DEMO)/store
+
+## Every test: unit, integration, real-data, parity (ctest), then the bounded CSV fuzz run.
+test: setup
+	cd $(BUILD) && ctest --output-on-failure -j 2
+	bash scripts/fuzz.sh 60
+
+fuzz: setup
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
+
+bench: setup
+	.venv/bin/python bench/ingest_bench.py
+
+clean:
+	rm -rf $(BUILD) build-fuzz $(DEMO)

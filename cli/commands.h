@@ -1,0 +1,23 @@
+#pragma once
+// Subcommands of the `alphaloom` binary: each file adds one command and its flags; the work
+// itself lives in the library.
+#include <CLI/CLI.hpp>
+
+namespace alphaloom::cli {
+
+/// Options every command shares.
+struct GlobalOptions {
+  bool quiet = false;
+  bool verbose = false;
+  bool log_json = false;
+  size_t threads = 0;  ///< 0 = all hardware threads
+};
+
+/// The thread count to use: --threads, or every hardware thread when not given.
+size_t ThreadCount(const GlobalOptions& global);
+
+void AddIngestCommand(CLI::App& app, const GlobalOptions& global);
+void AddDataCommand(CLI::App& app, const GlobalOptions& global);
+void AddSynthCommand(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace alphaloom::cli
