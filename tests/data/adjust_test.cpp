@@ -48,8 +48,8 @@ TEST(Adjust, FromSplitAndDividendColumns) {
   EXPECT_DOUBLE_EQ(adjusted.factor[2], 1.0);
   EXPECT_DOUBLE_EQ(adjusted.factor[1], 0.5);
   EXPECT_DOUBLE_EQ(adjusted.factor[0], 0.5 * (1.0 - 1.02 / 100.0));
-  // Total return from bar 0 to 1 is price change plus the dividend.
-  EXPECT_NEAR(adjusted.close[1] / adjusted.close[0] - 1.0, (102.0 + 1.02) / 100.0 - 1.0, 1e-12);
+  // CRSP/Yahoo convention: the ex-day adjusted return is close_1 / (close_0 - dividend) - 1.
+  EXPECT_NEAR(adjusted.close[1] / adjusted.close[0] - 1.0, 102.0 / (100.0 - 1.02) - 1.0, 1e-12);
 }
 
 TEST(Adjust, AdjCloseWinsWhenBothKindsArePresent) {

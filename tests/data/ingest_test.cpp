@@ -69,8 +69,8 @@ TEST_F(IngestTest, CsvDirectoryToStoreAndBack) {
 }
 
 TEST_F(IngestTest, OneBadFileFailsOrIsSkipped) {
-  test::WriteText(dir_ / "in" / "DA-BF.B-T-2021-04-21.csv", "{ \"Error Message\" }");
   Ingest(options_);  // an existing store must survive a failed ingest
+  test::WriteText(dir_ / "in" / "DA-BF.B-T-2021-04-21.csv", "{ \"Error Message\" }");
   test::WriteText(dir_ / "in" / "CCC.csv", "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,7\n");
   try {
     Ingest(options_);
@@ -128,6 +128,7 @@ TEST_F(IngestTest, ParquetAndQlibInputsGiveTheSameStore) {
 
   // The same bars as Parquet files.
   ReadOptions read;
+  std::filesystem::create_directories(dir_ / "pq");
   for (const auto& file : ListBarFiles(dir_ / "in")) {
     const ParsedFile parsed = ReadBarsCsv(file, read);
     WriteBarsParquet(parsed.instruments.at(0), dir_ / "pq" / (parsed.instruments[0].instrument + ".parquet"));

@@ -14,7 +14,9 @@ namespace {
 bool EndsWithNoCase(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
   return std::equal(suffix.begin(), suffix.end(), text.end() - static_cast<std::ptrdiff_t>(suffix.size()),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+                    [](char suffix_char, char text_char) {
+                      return std::tolower(static_cast<unsigned char>(text_char)) == suffix_char;
+                    });
 }
 
 }  // namespace
