@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <stdio.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -20,6 +22,21 @@ std::filesystem::path TemporarySibling(const std::filesystem::path& path) {
   std::filesystem::path sibling = path;
   sibling += fmt::format(".tmp-{}-{}", ::getpid(), counter.fetch_add(1));
   return sibling;
+}
+
+// Removes staging leftovers of `path` from processes that no longer run (a kill -9 mid-write).
+void RemoveStaleSiblings(const std::filesystem::path& path) {
+  const std::string prefix = path.filename().string() + ".tmp-";
+  const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove_all(entry.path(), error);
+    }
+  }
 }
 
 }  // namespace
@@ -54,6 +71,7 @@ StagingDirectory::StagingDirectory(std::filesystem::path destination) : destinat
                                               error.message()));
     }
   }
+  RemoveStaleSiblings(destination_);
   staging_ = TemporarySibling(destination_);
   std::error_code error;
   if (!std::filesystem::create_directory(staging_, error)) {

@@ -11,7 +11,8 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view content
 
 /// A directory built under a temporary sibling name and swapped into place by Commit().
 /// If Commit() is never called (an error, an exception), the destructor removes the temporary
-/// directory and the destination is left exactly as it was.
+/// directory and the destination is left exactly as it was. Staging directories left by
+/// processes that were killed (named "<destination>.tmp-<pid>-<n>") are removed on construction.
 class StagingDirectory {
  public:
   explicit StagingDirectory(std::filesystem::path destination);
