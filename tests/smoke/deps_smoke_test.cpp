@@ -163,10 +163,14 @@ TEST(DepsSmoke, SqliteInMemory) {
   sqlite3_close(db);
 }
 
-// With ALPHALOOM_TEST_PG_URI (set by ctest's postgres fixture) this talks to a real server;
-// without it, it proves libpqxx links and reports a refused connection as an exception.
+// Under ctest, the postgres fixture starts a real server and ALPHALOOM_TEST_PG_URI_FILE names the
+// file holding its URI. Run by hand without it, the test proves libpqxx links and reports a
+// refused connection as an exception.
 TEST(DepsSmoke, PqxxTalksToPostgres) {
-  if (const char* uri = std::getenv("ALPHALOOM_TEST_PG_URI")) {
+  if (const char* uri_file = std::getenv("ALPHALOOM_TEST_PG_URI_FILE")) {
+    std::ifstream in(uri_file);
+    std::string uri;
+    ASSERT_TRUE(std::getline(in, uri)) << "no server URI in " << uri_file << " (did postgres_start run?)";
     pqxx::connection connection(uri);
     pqxx::work transaction(connection);
     EXPECT_EQ(transaction.exec1("SELECT 40 + 2")[0].as<int>(), 42);
