@@ -148,6 +148,23 @@ TEST(WriteBarsParquet, SchemaIsDate32AndFloat64InCsvOrder) {
   EXPECT_EQ(dates->Value(2), Date::FromYmd(2021, 12, 31).days());
 }
 
+TEST(WriteBars, NoBarsGiveAHeaderOnlyFile) {
+  test::TempDir dir;
+  RawBars empty;
+  empty.instrument = "XYZ";
+  WriteBarsCsv(empty, dir / "XYZ.csv");
+  EXPECT_EQ(ReadText(dir / "XYZ.csv"), "date,open,high,low,close,volume\n");
+  WriteBarsParquet(empty, dir / "XYZ.parquet");
+  auto file = arrow::io::ReadableFile::Open((dir / "XYZ.parquet").string());
+  ASSERT_TRUE(file.ok());
+  auto reader = parquet::arrow::OpenFile(*file, arrow::default_memory_pool());
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto table = (*reader)->ReadTable();
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  EXPECT_EQ((*table)->num_rows(), 0);
+  EXPECT_EQ((*table)->num_columns(), 6);
+}
+
 TEST(WriteBars, InconsistentColumnsAreADataError) {
   test::TempDir dir;
   RawBars bars = AwkwardBars();
