@@ -30,7 +30,7 @@ bool IsBarFileName(const std::filesystem::path& path) {
 
 // A Qlib directory read back as raw bars: raw = stored / factor, adj_close = stored close, so
 // Adjust() reproduces the stored factor exactly.
-std::vector<ParsedFile> ReadQlibDirectory(const std::filesystem::path& dir) {
+std::vector<ParsedFile> ReadQlibDirectory(const std::filesystem::path& dir, const ValidationPolicy& policy) {
   const QlibStore store = QlibStore::Open(dir);
   std::vector<ParsedFile> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "features")) {
@@ -46,7 +46,7 @@ std::vector<ParsedFile> ReadQlibDirectory(const std::filesystem::path& dir) {
     auto has = [&](const char* field) { return std::find(fields.begin(), fields.end(), field) != fields.end(); };
     for (const char* required : {"open", "high", "low", "close", "volume"}) {
       if (!has(required)) {
-        parsed.findings.push_back(NotDataFinding(parsed.source, fmt::format("no {}.day.bin", required), ValidationPolicy()));
+        parsed.findings.push_back(NotDataFinding(parsed.source, fmt::format("no {}.day.bin", required), policy));
       }
     }
     if (!parsed.findings.empty()) {
@@ -127,7 +127,7 @@ IngestReport Ingest(const IngestOptions& options) {
   // 1. Read every file (in parallel; results stay in file order).
   std::vector<ParsedFile> parsed;
   if (from_qlib) {
-    parsed = ReadQlibDirectory(options.input);
+    parsed = ReadQlibDirectory(options.input, policy);
   } else {
     const std::vector<std::filesystem::path> files = ListBarFiles(options.input);
     if (files.empty()) {
