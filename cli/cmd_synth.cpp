@@ -27,7 +27,7 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   command->add_option("--start", args->start, "First date");
   command->add_option("--end", args->end, "Last date");
   command->add_option("--seed", args->seed, "Random seed");
-  command->add_option("--ic", args->ic, "Planted information coefficient (0 = pure noise)")->check(CLI::Range(0.0, 0.5));
+  command->add_option("--ic", args->ic, "Planted information coefficient (0 = pure noise)")->check(CLI::Range(0.0, 0.49));
   command->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"csv", "parquet", "qlib"}));
   command->callback([args] {
     data::SynthOptions options;
