@@ -19,5 +19,6 @@ size_t ThreadCount(const GlobalOptions& global);
 void AddIngestCommand(CLI::App& app, const GlobalOptions& global);
 void AddDataCommand(CLI::App& app, const GlobalOptions& global);
 void AddSynthCommand(CLI::App& app, const GlobalOptions& global);
+void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace alphaloom::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   cli::AddIngestCommand(app, global);
   cli::AddDataCommand(app, global);
   cli::AddSynthCommand(app, global);
+  cli::AddFeaturesCommand(app, global);
 
   try {
     app.parse(argc, argv);

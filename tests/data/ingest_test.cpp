@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
+#include <fstream>
+#include <iterator>
 
 #include "alphaloom/common/error.h"
 #include "alphaloom/data/bar_writer.h"
@@ -163,6 +167,43 @@ TEST_F(IngestTest, ParquetAndQlibInputsGiveTheSameStore) {
         }
       }
     }
+  }
+}
+
+}  // namespace
+}  // namespace alphaloom::data
+
+namespace alphaloom::data {
+namespace {
+
+std::string Bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(IngestThreads, OneAndManyThreadsWriteIdenticalStores) {
+  test::TempDir dir;
+  for (int instrument = 0; instrument < 12; ++instrument) {
+    std::string text = "date,open,high,low,close,volume\n";
+    for (int day = 2; day <= 28; ++day) {
+      if ((day + instrument) % 7 == 0) continue;  // gaps differ per instrument
+      const double price = 10 + instrument + 0.1 * day;
+      text += fmt::format("2020-01-{:02d},{},{},{},{},{}\n", day, price, price + 1, price - 1, price, 100 * day);
+    }
+    test::WriteText(dir / "in" / fmt::format("I{:02d}.csv", instrument), text);
+  }
+  IngestOptions options;
+  options.input = dir / "in";
+  options.out = dir / "one";
+  options.threads = 1;
+  Ingest(options);
+  options.out = dir / "many";
+  options.threads = 4;
+  Ingest(options);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir / "one")) {
+    if (!entry.is_regular_file()) continue;
+    const auto relative = std::filesystem::relative(entry.path(), dir / "one");
+    EXPECT_EQ(Bytes(entry.path()), Bytes(dir / "many" / relative)) << relative;
   }
 }
 

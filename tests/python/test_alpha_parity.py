@@ -34,6 +34,12 @@ REFERENCE = pathlib.Path(os.environ.get("ALPHALOOM_REFERENCE", ROOT.parent / "sh
 
 RTOL, ATOL = 1e-5, 1e-7
 EXPLODED = 1e6
+# Documented exceptions (docs/expressions.md, "Parity with Qlib"): column prefix -> absolute
+# tolerance. CORR/CORD correlate float32 series: (1) numpy's float32 SIMD log is not correctly
+# rounded (about 3% of results differ from the correctly rounded value by one ulp; measured with
+# numpy 1.26.4) while AlphaLoom's is; (2) pandas' rolling corr averages the product x*y computed
+# in float32. Both move correlations by up to ~2e-5 absolute (0.03% of CORR5 cells on real data).
+DOCUMENTED_ATOL = {"CORR": 3e-5, "CORD": 3e-5}
 GUARDED_PREFIXES = ("KMID2", "KUP2", "KLOW2", "KSFT2", "RSV", "SUMP", "SUMN", "SUMD", "VSUMP", "VSUMN", "VSUMD",
                     "VMA", "VSTD", "WVMA")
 LABEL = ("LABEL0", "Ref($close, -2)/Ref($close, -1) - 1")
@@ -128,7 +134,8 @@ def compare_features(qlib, ours, names, what, max_examples=5, require_float32=Tr
         nan_a, nan_b = np.isnan(a), np.isnan(b)
         with np.errstate(invalid="ignore", over="ignore"):
             finite = np.isfinite(a) & np.isfinite(b)
-            close = (a == b) | (finite & (np.abs(a - b) <= ATOL + RTOL * np.abs(a)))
+            atol = next((tol for prefix, tol in DOCUMENTED_ATOL.items() if column.startswith(prefix)), ATOL)
+            close = (a == b) | (finite & (np.abs(a - b) <= atol + RTOL * np.abs(a)))
             if guarded(column):
                 close |= finite & (np.abs(a) >= EXPLODED) & (np.abs(b) >= EXPLODED) & (np.sign(a) == np.sign(b))
         bad = (nan_a != nan_b) | (~nan_a & ~nan_b & ~close)

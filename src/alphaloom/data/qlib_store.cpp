@@ -238,7 +238,7 @@ FieldSeries QlibStore::ReadField(std::string_view instrument, std::string_view f
 }
 
 Panel QlibStore::LoadPanel(std::span<const std::string> fields, std::span<const std::string> instruments,
-                           std::optional<Date> start, std::optional<Date> end) const {
+                           std::optional<Date> start, std::optional<Date> end, bool missing_fields_as_nan) const {
   std::vector<std::string> names;
   if (instruments.empty()) {
     for (const auto& span : instruments_) names.push_back(span.instrument);
@@ -270,7 +270,7 @@ Panel QlibStore::LoadPanel(std::span<const std::string> fields, std::span<const 
       const size_t to = std::min(series.start + series.values.size(), last_exclusive);
       for (size_t day = from; day < to; ++day) out[day - first] = series.values[day - series.start];
     }
-    if (found == 0 && !names.empty()) {
+    if (found == 0 && !names.empty() && !missing_fields_as_nan) {
       throw Error(ErrorKind::kNotFound, fmt::format("{}: no instrument has field '{}'", dir_.string(), fields[field_idx]));
     }
   }

@@ -76,8 +76,11 @@ class QlibStore {
 
   /// Loads `fields` of `instruments` (all of the default market when empty) over calendar
   /// dates [start, end] (the whole calendar when nullopt) into a Panel; NaN where not stored.
+  /// A field no instrument has is an Error(kNotFound) unless `missing_fields_as_nan` (Qlib reads
+  /// an absent $vwap as all-NaN).
   Panel LoadPanel(std::span<const std::string> fields, std::span<const std::string> instruments = {},
-                  std::optional<Date> start = std::nullopt, std::optional<Date> end = std::nullopt) const;
+                  std::optional<Date> start = std::nullopt, std::optional<Date> end = std::nullopt,
+                  bool missing_fields_as_nan = false) const;
 
   /// The validation findings recorded at ingest (empty for foreign stores).
   std::vector<Finding> Findings() const;

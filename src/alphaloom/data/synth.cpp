@@ -103,14 +103,7 @@ class Random {
       has_spare_ = false;
       return spare_;
     }
-    double u = 0;
-    double v = 0;
-    double radius = 0;
-    do {
-      u = 2 * Uniform() - 1;
-      v = 2 * Uniform() - 1;
-      radius = u * u + v * v;
-    } while (radius >= 1 || radius == 0);
+    const auto [u, v, radius] = PointInUnitDisc();
     const double scale = std::sqrt(-2 * std::log(radius) / radius);
     spare_ = v * scale;
     has_spare_ = true;
@@ -120,19 +113,24 @@ class Random {
   /// Student-t with `dof` degrees of freedom scaled to unit variance (dof > 2), by Bailey's
   /// polar method (Math. Comp. 62, 1994): T = U sqrt(dof (W^(-2/dof) - 1) / W).
   double UnitStudentT(double dof) {
-    double u = 0;
-    double v = 0;
-    double radius = 0;
-    do {
-      u = 2 * Uniform() - 1;
-      v = 2 * Uniform() - 1;
-      radius = u * u + v * v;
-    } while (radius >= 1 || radius == 0);
+    const auto [u, v, radius] = PointInUnitDisc();
     const double t = u * std::sqrt(dof * (std::pow(radius, -2 / dof) - 1) / radius);
     return t * std::sqrt((dof - 2) / dof);
   }
 
  private:
+  struct DiscPoint {
+    double u, v, radius;  ///< radius = u^2 + v^2, in (0, 1)
+  };
+  /// A uniform point inside the unit disc by rejection, as both polar methods need.
+  DiscPoint PointInUnitDisc() {
+    while (true) {
+      const double u = 2 * Uniform() - 1;
+      const double v = 2 * Uniform() - 1;
+      const double radius = u * u + v * v;
+      if (radius < 1 && radius > 0) return {u, v, radius};
+    }
+  }
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
   std::array<uint64_t, 4> state_{};

@@ -1,0 +1,139 @@
+// alphaloom features --data DIR --set alpha158[,alpha360] [--expr NAME=EXPR ...]
+//                    [--instruments all|MARKET|FILE|A,B] [--start D] [--end D] --out FILE [--explain]
+// alphaloom ops [--format text|markdown|json]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "alphaloom/common/error.h"
+#include "alphaloom/common/log.h"
+#include "alphaloom/data/qlib_store.h"
+#include "alphaloom/expr/executor.h"
+#include "alphaloom/factors/factor_set.h"
+#include "commands.h"
+
+namespace alphaloom::cli {
+namespace {
+
+struct FeaturesArgs {
+  std::string data, sets, instruments = "all", start, end, out;
+  std::vector<std::string> extra;
+  bool explain = false;
+};
+
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> parts;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    if (comma != 0) parts.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return parts;
+}
+
+// all | a market name | a file with one symbol per line | A,B,C
+std::vector<std::string> ResolveInstruments(const data::QlibStore& store, const std::string& spec) {
+  std::vector<std::string> names;
+  const std::filesystem::path market_file = store.dir() / "instruments" / (spec + ".txt");
+  if (spec == "all" || std::filesystem::exists(market_file)) {
+    for (const auto& span : store.Instruments(spec == "all" ? store.metadata().market : spec)) {
+      names.push_back(span.instrument);
+    }
+    return names;
+  }
+  if (std::filesystem::is_regular_file(spec)) {
+    std::ifstream in(spec);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) names.push_back(line);
+    }
+  } else {
+    names = SplitCommas(spec);
+  }
+  // Rows are ordered by (datetime, instrument) like Qlib's, so instruments are sorted by code.
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const auto& name : names) {
+    if (!store.HasInstrument(name)) {
+      throw Error(ErrorKind::kNotFound, fmt::format("--instruments: unknown instrument '{}' in {}", name, store.dir().string()));
+    }
+  }
+  return names;
+}
+
+factors::FactorSet BuildFactorSet(const FeaturesArgs& args) {
+  factors::FactorSet set;
+  for (const auto& name : SplitCommas(args.sets)) set.Append(factors::BuiltinFactorSet(name));
+  for (const auto& pair : args.extra) {
+    const size_t equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Error(ErrorKind::kUsage, fmt::format("--expr '{}': expected NAME=EXPRESSION", pair));
+    }
+    set.names.push_back(pair.substr(0, equals));
+    set.expressions.push_back(pair.substr(equals + 1));
+  }
+  if (set.names.empty()) throw Error(ErrorKind::kUsage, "no factors: give --set and/or --expr");
+  return set;
+}
+
+void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
+  const factors::FactorSet set = BuildFactorSet(args);
+  const expr::Program program = expr::Program::Compile(set.names, set.expressions);
+  if (args.explain) {
+    fmt::print("{}", program.Explain());
+    if (args.out.empty()) return;
+  }
+  if (args.data.empty() || args.out.empty()) throw Error(ErrorKind::kUsage, "features needs --data and --out");
+  const data::QlibStore store = data::QlibStore::Open(args.data);
+  const std::vector<std::string> instruments = ResolveInstruments(store, args.instruments);
+  const std::vector<std::string> fields = program.Fields();
+  for (const auto& field : fields) {
+    bool present = false;
+    for (const auto& name : instruments) {
+      const auto stored = store.Fields(name);
+      if (std::find(stored.begin(), stored.end(), field) != stored.end()) {
+        present = true;
+        break;
+      }
+    }
+    if (!present) LogWarn("field '{}' is not in {}: features that read it are NaN (as in Qlib)", field, args.data);
+  }
+  // Load the whole history so windows at --start are as full as the data allows.
+  const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
+  const data::Panel panel = store.LoadPanel(fields, instruments, std::nullopt, end, true);
+  expr::OutputRange range;
+  if (!args.start.empty()) range.begin = panel.calendar().LowerBound(ParseDateOrThrow(args.start, "--start"));
+  ThreadPool pool(ThreadCount(global));
+  const std::vector<expr::RowSpan> spans = expr::SpansFromPanel(panel);
+  const expr::FeatureFrame frame = expr::Evaluate(program, panel, spans, pool, range);
+  frame.Write(args.out);
+  LogInfo("{} factors x {} rows ({} instruments) written to {}", frame.cols(), frame.rows(), instruments.size(), args.out);
+}
+
+}  // namespace
+
+void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global) {
+  auto args = std::make_shared<FeaturesArgs>();
+  CLI::App* command = app.add_subcommand("features", "Compute factor sets and expressions over a store");
+  command->add_option("--data", args->data, "Store directory");
+  command->add_option("--set", args->sets, "Built-in factor sets, comma-separated (alpha158, alpha360)");
+  command->add_option("--expr", args->extra, "Extra factor NAME=EXPRESSION (repeatable)");
+  command->add_option("--instruments", args->instruments, "all, a market name, a file of symbols, or A,B,C");
+  command->add_option("--start", args->start, "First output date");
+  command->add_option("--end", args->end, "Last output date");
+  command->add_option("--out", args->out, "Output .parquet or .csv");
+  command->add_flag("--explain", args->explain, "Print the DAG size and the shared sub-expressions");
+  command->callback([args, &global] { RunFeatures(*args, global); });
+
+  auto format = std::make_shared<std::string>("text");
+  CLI::App* ops = app.add_subcommand("ops", "List the expression operators from the registry");
+  ops->add_option("--format", *format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
+  ops->callback([format] { fmt::print("{}", expr::DescribeOperators(expr::DefaultRegistry(), *format)); });
+}
+
+}  // namespace alphaloom::cli

@@ -1,0 +1,28 @@
+#pragma once
+// Factor sets: named lists of expressions, from text files of `NAME = expression` lines.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace alphaloom::factors {
+
+struct FactorSet {
+  std::vector<std::string> names;
+  std::vector<std::string> expressions;
+
+  void Append(const FactorSet& other);
+};
+
+/// Parses `NAME = expression` lines; blank lines and lines starting with '#' are skipped.
+/// Throws Error(kConfig) naming `source` and the line for a line without '=' or a bad name.
+FactorSet ParseFactorFile(std::string_view text, std::string_view source);
+
+/// The built-in sets embedded at build time (file name without extension -> text).
+const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinFactorFiles();
+
+/// A built-in set by name ("alpha158", "alpha360", ...); throws Error(kConfig) listing the
+/// known sets for an unknown name.
+FactorSet BuiltinFactorSet(std::string_view name);
+
+}  // namespace alphaloom::factors
