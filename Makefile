@@ -12,12 +12,12 @@ setup:
 
 build: setup
 
-## Main job on the embedded defaults: synthetic market -> ingest -> store summary.
+## Main job on the embedded defaults: synthetic market -> ingest -> store summary -> Alpha158.
 demo: setup
-	rm -rf $(DEMO)/raw
 	$(BIN) synth --out $(DEMO)/raw --instruments 100 --start 2012-01-02 --end 2024-12-31 --seed 7
 	$(BIN) ingest --input $(DEMO)/raw --out $(DEMO)/store --benchmark BENCH
 	$(BIN) data info $(DEMO)/store
+	$(BIN) features --data $(DEMO)/store --set alpha158 --out $(DEMO)/alpha158.parquet
 
 ## Every test: unit, integration, real-data, parity (ctest), then the bounded CSV fuzz run.
 test: setup

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "alphaloom/common/error.h"
 #include "alphaloom/data/qlib_store.h"
 
 namespace {
@@ -51,6 +52,12 @@ int main(int argc, char** argv) {
   if (g_store_dir.empty()) {
     std::fprintf(stderr, "usage: bench_store_read --store DIR [benchmark flags]\n");
     return 2;
+  }
+  try {
+    alphaloom::data::QlibStore::Open(g_store_dir);
+  } catch (const alphaloom::Error& error) {
+    std::fprintf(stderr, "bench_store_read: %s\n", error.what());
+    return 1;
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

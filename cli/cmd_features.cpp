@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -110,8 +111,13 @@ void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
   if (!args.start.empty()) range.begin = panel.calendar().LowerBound(ParseDateOrThrow(args.start, "--start"));
   ThreadPool pool(ThreadCount(global));
   const std::vector<expr::RowSpan> spans = expr::SpansFromPanel(panel);
+  const auto started = std::chrono::steady_clock::now();
   const expr::FeatureFrame frame = expr::Evaluate(program, panel, spans, pool, range);
+  const auto evaluated = std::chrono::steady_clock::now();
   frame.Write(args.out);
+  const auto written = std::chrono::steady_clock::now();
+  LogDebug("evaluate {:.3f} s, write {:.3f} s", std::chrono::duration<double>(evaluated - started).count(),
+           std::chrono::duration<double>(written - evaluated).count());
   LogInfo("{} factors x {} rows ({} instruments) written to {}", frame.cols(), frame.rows(), instruments.size(), args.out);
 }
 

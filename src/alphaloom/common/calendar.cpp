@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
@@ -16,14 +17,25 @@ Calendar::Calendar(std::vector<Date> dates) : dates_(std::move(dates)) {
 }
 
 Calendar Calendar::Union(std::span<const std::vector<Date>> date_lists) {
-  std::vector<Date> all;
-  size_t total = 0;
-  for (const auto& list : date_lists) total += list.size();
-  all.reserve(total);
-  for (const auto& list : date_lists) all.insert(all.end(), list.begin(), list.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  return Calendar(std::move(all));
+  // A bitmap over the covered days: linear in the number of dates, no sort of millions of them.
+  int32_t first = std::numeric_limits<int32_t>::max();
+  int32_t last = std::numeric_limits<int32_t>::min();
+  for (const auto& list : date_lists) {
+    for (Date date : list) {
+      first = std::min(first, date.days());
+      last = std::max(last, date.days());
+    }
+  }
+  if (first > last) return Calendar();
+  std::vector<bool> present(static_cast<size_t>(last - first) + 1, false);
+  for (const auto& list : date_lists) {
+    for (Date date : list) present[static_cast<size_t>(date.days() - first)] = true;
+  }
+  std::vector<Date> dates;
+  for (size_t offset = 0; offset < present.size(); ++offset) {
+    if (present[offset]) dates.emplace_back(first + static_cast<int32_t>(offset));
+  }
+  return Calendar(std::move(dates));
 }
 
 Calendar Calendar::Weekdays(Date start, Date end) {

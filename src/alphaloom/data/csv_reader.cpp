@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "alphaloom/common/error.h"
@@ -123,7 +125,16 @@ Finding MalformedRow(std::string_view source, size_t line, std::string_view inst
 }  // namespace
 
 std::string ReadFileMaybeGzip(const std::filesystem::path& path) {
-  // gzread passes plain files through unchanged, so one path serves .csv and .csv.gz.
+  {
+    // Plain files (the common case) are read in one go; zlib is used only for gzip content.
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(ErrorKind::kIo, fmt::format("{}: read failed", path.string()));
+    const bool gzip = content.size() >= 2 && static_cast<unsigned char>(content[0]) == 0x1f &&
+                      static_cast<unsigned char>(content[1]) == 0x8b;
+    if (!gzip) return content;
+  }
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
   gzbuffer(file, 1 << 18);

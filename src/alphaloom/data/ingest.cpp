@@ -124,7 +124,8 @@ IngestReport Ingest(const IngestOptions& options) {
   const bool from_qlib = options.format == FileFormat::kQlib ||
                          (options.format == FileFormat::kAuto && IsQlibDirectory(options.input));
 
-  // 1. Read every file (in parallel; results stay in file order).
+  // 1. Read and validate every file in parallel; results stay in file order.
+  ThreadPool pool(options.threads);
   std::vector<ParsedFile> parsed;
   if (from_qlib) {
     parsed = ReadQlibDirectory(options.input, policy);
@@ -134,11 +135,15 @@ IngestReport Ingest(const IngestOptions& options) {
       throw Error(ErrorKind::kData, fmt::format("{}: no bar files (.csv, .txt, .gz, .parquet) found", options.input.string()));
     }
     parsed.resize(files.size());
-    ThreadPool pool(options.threads);
     pool.ParallelFor(files.size(), [&](size_t index) {
       parsed[index] = ReadBarsFile(files[index], options.format, options.read);
     });
   }
+  std::vector<std::vector<ValidatedBars>> validated_files(parsed.size());
+  pool.ParallelFor(parsed.size(), [&](size_t index) {
+    if (parsed[index].rejected()) return;
+    for (RawBars& bars : parsed[index].instruments) validated_files[index].push_back(Validate(std::move(bars), policy));
+  });
   report.files = parsed.size();
   LogDebug("read {} files from {}", parsed.size(), options.input.string());
 
@@ -155,13 +160,15 @@ IngestReport Ingest(const IngestOptions& options) {
   // 2. Per-file validation.
   std::vector<ValidatedBars> accepted;
   std::map<std::string, std::string, std::less<>> source_of;
-  for (ParsedFile& file : parsed) {
+  for (size_t file_index = 0; file_index < parsed.size(); ++file_index) {
+    const ParsedFile& file = parsed[file_index];
     report.findings.insert(report.findings.end(), file.findings.begin(), file.findings.end());
     if (file.rejected()) {
       reject(file.source, file.findings);
       continue;
     }
-    for (RawBars& bars : file.instruments) {
+    for (ValidatedBars& validated : validated_files[file_index]) {
+      const RawBars& bars = validated.bars;
       if (auto seen = source_of.find(bars.instrument); seen != source_of.end()) {
         Finding finding;
         finding.rule = Rule::kDuplicateInstrument;
@@ -173,7 +180,6 @@ IngestReport Ingest(const IngestOptions& options) {
         if (finding.action == Action::kError) reject(file.source, {finding});
         continue;
       }
-      ValidatedBars validated = Validate(std::move(bars), policy);
       report.findings.insert(report.findings.end(), validated.findings.begin(), validated.findings.end());
       if (validated.rejected) {
         reject(file.source, validated.findings);
@@ -199,20 +205,28 @@ IngestReport Ingest(const IngestOptions& options) {
     for (const auto& validated : accepted) date_lists.push_back(validated.bars.dates);
     calendar = Calendar::Union(date_lists);
   }
+  // Calendar rules and adjustment per instrument in parallel, merged in input order.
+  std::vector<size_t> findings_before(accepted.size());
+  std::vector<AdjustedBars> adjusted_all(accepted.size());
+  pool.ParallelFor(accepted.size(), [&](size_t index) {
+    ValidatedBars& validated = accepted[index];
+    findings_before[index] = validated.findings.size();
+    CheckAgainstCalendar(validated, calendar, policy);
+    if (!validated.rejected && validated.bars.size() > 0) adjusted_all[index] = Adjust(validated.bars);
+  });
   std::vector<AdjustedBars> adjusted;
   adjusted.reserve(accepted.size());
-  for (ValidatedBars& validated : accepted) {
-    const size_t before = validated.findings.size();
-    CheckAgainstCalendar(validated, calendar, policy);
-    report.findings.insert(report.findings.end(), validated.findings.begin() + static_cast<std::ptrdiff_t>(before),
-                           validated.findings.end());
+  for (size_t index = 0; index < accepted.size(); ++index) {
+    const ValidatedBars& validated = accepted[index];
+    const auto first_new = validated.findings.begin() + static_cast<std::ptrdiff_t>(findings_before[index]);
+    report.findings.insert(report.findings.end(), first_new, validated.findings.end());
     if (validated.rejected) {
-      reject(validated.bars.source, {validated.findings.begin() + static_cast<std::ptrdiff_t>(before), validated.findings.end()});
+      reject(validated.bars.source, {first_new, validated.findings.end()});
       continue;
     }
     if (validated.bars.size() == 0) continue;
-    adjusted.push_back(Adjust(validated.bars));
     report.bars += validated.bars.size();
+    adjusted.push_back(std::move(adjusted_all[index]));
   }
   if (adjusted.empty()) throw Error(ErrorKind::kData, fmt::format("{}: no usable bars in the input", options.input.string()));
 

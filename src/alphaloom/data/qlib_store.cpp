@@ -109,12 +109,13 @@ void WriteQlibStore(const std::filesystem::path& out, const Calendar& calendar,
     const std::filesystem::path dir = root / "features" / FeatureDirName(bars.instrument);
     std::filesystem::create_directories(dir);
 
-    // Calendar offset of each bar within the instrument's span.
+    // Calendar offset of each bar within the instrument's span (bars are sorted: one walk).
     std::vector<size_t> offsets(bars.size());
+    size_t day = *first;
     for (size_t index = 0; index < bars.size(); ++index) {
-      const auto position = calendar.IndexOf(bars.dates[index]);
-      Check(position.has_value(), "every bar date must be in the store calendar");
-      offsets[index] = *position - *first;
+      while (day < calendar.size() && calendar[day] < bars.dates[index]) ++day;
+      Check(day < calendar.size() && calendar[day] == bars.dates[index], "every bar date must be in the store calendar");
+      offsets[index] = day - *first;
     }
     auto write_field = [&](const char* field, const std::vector<double>& column) {
       values.assign(*last - *first + 1, kMissing);

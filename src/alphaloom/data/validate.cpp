@@ -233,8 +233,11 @@ void CheckAgainstCalendar(ValidatedBars& validated, const Calendar& calendar, co
   FindingSink sink(validated, policy);
   std::vector<bool> keep(raw.size(), true);
   bool any_dropped = false;
+  // Bars are sorted, so one forward walk over the calendar replaces a search per bar.
+  size_t day = raw.size() == 0 ? 0 : calendar.LowerBound(raw.dates.front());
   for (size_t index = 0; index < raw.size(); ++index) {
-    if (!calendar.IndexOf(raw.dates[index])) {
+    while (day < calendar.size() && calendar[day] < raw.dates[index]) ++day;
+    if (day >= calendar.size() || calendar[day] != raw.dates[index]) {
       sink.Report(Rule::kOffCalendar, index, "not a date of the market calendar; the bar is left out");
       keep[index] = false;
       any_dropped = true;

@@ -71,27 +71,35 @@ void FeatureFrame::Write(const std::filesystem::path& path) const {
   }
   CheckArrow(dates.Finish(&arrays[0]), path);
   CheckArrow(names.Finish(&arrays[1]), path);
+  // Columns are transposed out of the row-major matrix in row blocks that stay in cache.
+  // Missing values are written as float NaN (not Parquet nulls), as pandas and Qlib hold them.
+  std::vector<std::shared_ptr<arrow::Buffer>> buffers(cols());
   for (size_t col = 0; col < cols(); ++col) {
     fields.push_back(arrow::field(columns_[col], arrow::float32()));
-    arrow::FloatBuilder builder;
-    CheckArrow(builder.Reserve(static_cast<int64_t>(rows())), path);
-    for (size_t row = 0; row < rows(); ++row) {
-      const float value = At(row, col);
-      if (std::isnan(value)) {
-        builder.UnsafeAppendNull();
-      } else {
-        builder.UnsafeAppend(value);
-      }
+    auto buffer = arrow::AllocateBuffer(static_cast<int64_t>(rows() * sizeof(float)));
+    if (!buffer.ok()) throw Error(ErrorKind::kExternal, fmt::format("{}: {}", path.string(), buffer.status().ToString()));
+    buffers[col] = std::move(*buffer);
+  }
+  constexpr size_t kBlock = 256;
+  for (size_t block = 0; block < rows(); block += kBlock) {
+    const size_t block_end = std::min(rows(), block + kBlock);
+    for (size_t col = 0; col < cols(); ++col) {
+      float* column = reinterpret_cast<float*>(buffers[col]->mutable_data());
+      for (size_t row = block; row < block_end; ++row) column[row] = values_[row * cols() + col];
     }
-    CheckArrow(builder.Finish(&arrays[2 + col]), path);
+  }
+  for (size_t col = 0; col < cols(); ++col) {
+    arrays[2 + col] = std::make_shared<arrow::FloatArray>(static_cast<int64_t>(rows()), buffers[col]);
   }
   const auto table = arrow::Table::Make(arrow::schema(fields), arrays);
+  // Factor values are nearly all distinct: dictionary encoding would only cost time.
+  const auto properties = parquet::WriterProperties::Builder().disable_dictionary()->build();
   std::filesystem::path temporary = path;
   temporary += fmt::format(".tmp-{}", ::getpid());
   {
     auto out = arrow::io::FileOutputStream::Open(temporary.string());
     if (!out.ok()) throw Error(ErrorKind::kIo, fmt::format("{}: {}", temporary.string(), out.status().ToString()));
-    CheckArrow(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), *out, 64 * 1024), path);
+    CheckArrow(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), *out, 64 * 1024, properties), path);
     CheckArrow((*out)->Close(), path);
   }
   std::error_code error;

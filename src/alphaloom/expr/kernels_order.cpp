@@ -35,14 +35,17 @@ void RollingMedian(std::span<const double> x, size_t window, std::span<double> o
     const size_t count = stats.Size();
     const size_t middle = count / 2;
     if (count % 2 == 1) return stats.KthSmallest(middle);
-    return (stats.KthSmallest(middle) + stats.KthSmallest(middle - 1)) / 2.0;
+    const auto [low, high] = stats.KthSmallestAndNext(middle - 1);
+    return (high + low) / 2.0;
   });
 }
 
 void RollingMad(std::span<const double> x, size_t window, std::span<double> out) {
-  RunOrdered(x, window, true, out, [](const OrderStatistics& stats, size_t) {
+  RunOrdered(x, window, true, out, [x](const OrderStatistics& stats, size_t row) {
     // A constant window deviates by exactly nothing; the mean's last bit should not say otherwise.
-    if (stats.KthSmallest(0) == stats.KthSmallest(stats.Size() - 1)) return 0.0;
+    const bool constant = std::isnan(x[row]) ? stats.KthSmallest(0) == stats.KthSmallest(stats.Size() - 1)
+                                             : stats.CountEqual(row) == stats.Size();
+    if (constant) return 0.0;
     return stats.SumAbsDeviationFromMean() / static_cast<double>(stats.Size());
   });
 }
@@ -59,10 +62,9 @@ void RollingQuantile(std::span<const double> x, size_t window, double q, std::sp
     if (count == 1) return stats.KthSmallest(0);
     const double position = q * static_cast<double>(count - 1);
     const auto low_index = static_cast<size_t>(position);
-    const double low = stats.KthSmallest(low_index);
     const double fraction = position - static_cast<double>(low_index);
-    if (fraction == 0.0) return low;
-    const double high = stats.KthSmallest(low_index + 1);
+    if (fraction == 0.0) return stats.KthSmallest(low_index);
+    const auto [low, high] = stats.KthSmallestAndNext(low_index);
     return low + (high - low) * fraction;
   });
 }

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <utility>
 
 namespace alphaloom::expr::kernels::internal {
 namespace {
@@ -24,6 +25,14 @@ DoubleDouble Renormalize(double hi, double lo) {
 DoubleDouble Add(DoubleDouble a, DoubleDouble b) {
   const DoubleDouble sum = TwoSum(a.hi, b.hi);
   return Renormalize(sum.hi, sum.lo + (a.lo + b.lo));
+}
+
+/// a += value without renormalising: the low part only gathers rounding errors, so it stays
+/// tiny next to the high part and the pair keeps its precision; half the work of Add.
+void Accumulate(DoubleDouble& a, double value) {
+  const DoubleDouble sum = TwoSum(a.hi, value);
+  a.hi = sum.hi;
+  a.lo += sum.lo;
 }
 
 DoubleDouble Negate(DoubleDouble a) { return {-a.hi, -a.lo}; }
@@ -48,23 +57,24 @@ size_t LowestBit(size_t index) { return index & (~index + 1); }
 
 OrderStatistics::OrderStatistics(std::span<const double> values, bool with_sums)
     : values_(values), slot_of_row_(values.size(), kNoSlot) {
-  std::vector<size_t> rows;
-  rows.reserve(values.size());
+  // Sorting (value, row) pairs in place is much kinder to the cache than sorting row indices.
+  std::vector<std::pair<double, uint32_t>> ordered;
+  ordered.reserve(values.size());
   for (size_t row = 0; row < values.size(); ++row) {
-    if (!std::isnan(values[row])) rows.push_back(row);
+    if (!std::isnan(values[row])) ordered.emplace_back(values[row], static_cast<uint32_t>(row));
   }
-  std::sort(rows.begin(), rows.end(), [values](size_t a, size_t b) { return values[a] < values[b]; });
-  for (size_t k = 0; k < rows.size(); ++k) {
-    const double value = values[rows[k]];
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [value, row] : ordered) {
     // -0.0 and 0.0 compare equal and share a slot, as they share a rank in pandas.
     if (slot_value_.empty() || slot_value_.back() != value) slot_value_.push_back(value);
-    slot_of_row_[rows[k]] = static_cast<uint32_t>(slot_value_.size() - 1);
+    slot_of_row_[row] = static_cast<uint32_t>(slot_value_.size() - 1);
   }
-  const size_t slots = slot_value_.size();
-  slot_count_.assign(slots, 0);
-  count_tree_.assign(slots + 1, 0);
-  if (with_sums) sum_tree_.assign(slots + 1, DoubleDouble{});
-  top_bit_ = slots == 0 ? 0 : size_t{1} << static_cast<unsigned>(std::bit_width(slots) - 1);
+  slot_count_.assign(slot_value_.size(), 0);
+  // A power-of-two length lets the k-th descent run without bounds checks; the padding slots
+  // stay empty.
+  tree_length_ = std::bit_ceil(std::max<size_t>(slot_value_.size(), 1));
+  count_tree_.assign(tree_length_ + 1, 0);
+  if (with_sums) sum_tree_.assign(tree_length_ + 1, DoubleDouble{});
 }
 
 void OrderStatistics::Insert(size_t row) {
@@ -72,12 +82,12 @@ void OrderStatistics::Insert(size_t row) {
   assert(slot != kNoSlot && "OrderStatistics: NaN rows are never inserted");
   ++slot_count_[slot];
   ++size_;
-  for (size_t index = size_t{slot} + 1; index < count_tree_.size(); index += LowestBit(index)) ++count_tree_[index];
+  for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) ++count_tree_[index];
   if (!sum_tree_.empty()) {
-    const DoubleDouble value{values_[row], 0.0};
-    total_ = Add(total_, value);
-    for (size_t index = size_t{slot} + 1; index < sum_tree_.size(); index += LowestBit(index)) {
-      sum_tree_[index] = Add(sum_tree_[index], value);
+    const double value = values_[row];
+    Accumulate(total_, value);
+    for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) {
+      Accumulate(sum_tree_[index], value);
     }
   }
 }
@@ -87,29 +97,42 @@ void OrderStatistics::Erase(size_t row) {
   assert(slot != kNoSlot && slot_count_[slot] > 0 && "OrderStatistics: erasing a value not present");
   --slot_count_[slot];
   --size_;
-  for (size_t index = size_t{slot} + 1; index < count_tree_.size(); index += LowestBit(index)) --count_tree_[index];
+  for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) --count_tree_[index];
   if (!sum_tree_.empty()) {
-    const DoubleDouble value{-values_[row], 0.0};
-    total_ = Add(total_, value);
-    for (size_t index = size_t{slot} + 1; index < sum_tree_.size(); index += LowestBit(index)) {
-      sum_tree_[index] = Add(sum_tree_[index], value);
+    const double value = -values_[row];
+    Accumulate(total_, value);
+    for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) {
+      Accumulate(sum_tree_[index], value);
     }
   }
 }
 
-double OrderStatistics::KthSmallest(size_t k) const {
-  assert(k < size_ && "OrderStatistics: k out of range");
-  // Descend the Fenwick tree to the last slot whose prefix count is <= k.
+OrderStatistics::Located OrderStatistics::Locate(size_t k) const {
+  // Descend to the last tree position whose prefix count is <= k; the selects compile to
+  // conditional moves, as the branch would be a coin flip at every level.
   size_t position = 0;
   size_t remaining = k;
-  for (size_t step = top_bit_; step > 0; step >>= 1) {
+  for (size_t step = tree_length_; step > 0; step >>= 1) {
     const size_t next = position + step;
-    if (next < count_tree_.size() && count_tree_[next] <= remaining) {
-      position = next;
-      remaining -= count_tree_[next];
-    }
+    const size_t count = count_tree_[next];
+    const bool take = count <= remaining;
+    position = take ? next : position;
+    remaining -= take ? count : 0;
   }
-  return slot_value_[position];
+  return {position, remaining};
+}
+
+double OrderStatistics::KthSmallest(size_t k) const {
+  assert(k < size_ && "OrderStatistics: k out of range");
+  return slot_value_[Locate(k).slot];
+}
+
+std::pair<double, double> OrderStatistics::KthSmallestAndNext(size_t k) const {
+  assert(k + 1 < size_ && "OrderStatistics: k out of range");
+  const Located located = Locate(k);
+  const double value = slot_value_[located.slot];
+  if (located.offset + 1 < slot_count_[located.slot]) return {value, value};
+  return {value, KthSmallest(k + 1)};
 }
 
 size_t OrderStatistics::CountLess(size_t row) const {
@@ -121,7 +144,7 @@ size_t OrderStatistics::CountLess(size_t row) const {
 double OrderStatistics::SumAbsDeviationFromMean() const {
   assert(!sum_tree_.empty() && size_ > 0 && "OrderStatistics: sums not kept or empty");
   const double count = static_cast<double>(size_);
-  const DoubleDouble mean = Divide(total_, count);
+  const DoubleDouble mean = Divide(Renormalize(total_.hi, total_.lo), count);
   // Slots [0, below_slots) hold the values at or below the mean.
   size_t below_slots =
       static_cast<size_t>(std::upper_bound(slot_value_.begin(), slot_value_.end(), mean.hi) - slot_value_.begin());

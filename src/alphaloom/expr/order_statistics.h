@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace alphaloom::expr::kernels::internal {
@@ -32,6 +33,8 @@ class OrderStatistics {
   size_t Size() const { return size_; }
   /// The k-th smallest value present, k counted from 0; requires k < Size().
   double KthSmallest(size_t k) const;
+  /// The k-th and (k+1)-th smallest values; requires k + 1 < Size().
+  std::pair<double, double> KthSmallestAndNext(size_t k) const;
   /// Number of values present that are smaller than / equal to the value of `row`.
   size_t CountLess(size_t row) const;
   size_t CountEqual(size_t row) const { return slot_count_[slot_of_row_[row]]; }
@@ -42,15 +45,22 @@ class OrderStatistics {
  private:
   static constexpr uint32_t kNoSlot = UINT32_MAX;
 
+  /// Where the k-th smallest value sits: its slot and its index among that slot's copies.
+  struct Located {
+    size_t slot;
+    size_t offset;
+  };
+  Located Locate(size_t k) const;
+
   std::span<const double> values_;
   std::vector<uint32_t> slot_of_row_;       // kNoSlot for NaN rows
   std::vector<double> slot_value_;          // distinct values, ascending
   std::vector<uint32_t> slot_count_;        // copies present per slot
+  size_t tree_length_ = 1;                  // power of two >= number of slots
   std::vector<uint32_t> count_tree_;        // Fenwick tree of slot_count_, 1-based
   std::vector<DoubleDouble> sum_tree_;      // Fenwick tree of count * value, 1-based
   DoubleDouble total_;                      // sum of the values present
   size_t size_ = 0;
-  size_t top_bit_ = 0;                      // highest power of two <= number of slots
 };
 
 }  // namespace alphaloom::expr::kernels::internal
