@@ -41,8 +41,9 @@ class PowerSums {
   }
   void Remove(size_t row) { Accumulate(x_[row] - reference_, -1.0); }
   bool Collapsed() const {
+    // A sum or mean is judged against the values themselves, which the compensated sum of the
+    // deviations tracks to the last bit; only a spread can shrink below the rounding left behind.
     if constexpr (kMaxPower >= 2) return peak_.Collapsed(Sum(2));
-    // A mean is only as precise as its reference anyway; its sum cannot lose anything relative to it.
     return false;
   }
 
@@ -168,7 +169,7 @@ void RollingSkew(std::span<const double> x, size_t window, std::span<double> out
   RunMoments<3>(x, window, out, [](const auto& state, const auto& sums) {
     const size_t count = state.Count();
     if (count < 3) return kNaN;
-    if (state.AllEqual()) return 0.0;
+    if (state.AllEqual()) return 0.0;  // pandas' fixed answer for a constant window (GH 42064)
     const CentralMoments moments = Central(sums, count);
     const double n = moments.count;
     const double biased_variance = moments.m2 / n;
@@ -182,8 +183,7 @@ void RollingKurt(std::span<const double> x, size_t window, std::span<double> out
   RunMoments<4>(x, window, out, [](const auto& state, const auto& sums) {
     const size_t count = state.Count();
     if (count < 4) return kNaN;
-    // pandas' answer for a constant window: the limit of its formula with zero fourth moment.
-    if (state.AllEqual()) return -3.0;
+    if (state.AllEqual()) return -3.0;  // pandas' fixed answer for a constant window (GH 42064)
     const CentralMoments moments = Central(sums, count);
     const double n = moments.count;
     const double biased_variance = moments.m2 / n;

@@ -81,18 +81,20 @@ class RegressionSums {
   PeakTracker peak_;
 };
 
-/// The regression of a window's values on their positions, from RegressionSums.
-struct Regression {
+/// Second moments about the means of two variables (window position and value, or x and y),
+/// each multiplied by the count: count * sum(x - mean x)^2 = count * sum x^2 - (sum x)^2.
+struct CrossMoments {
   double count = 0.0;
-  double sxx = 0.0;  // count * sum of squared position deviations
-  double syy = 0.0;  // count * sum of squared value deviations
-  double sxy = 0.0;  // count * sum of cross deviations
+  double sxx = 0.0;
+  double syy = 0.0;
+  double sxy = 0.0;
 
+  /// Least-squares slope of y on x.
   double Slope() const { return sxy / sxx; }
 };
 
-Regression Fit(const RegressionSums& sums, size_t count) {
-  Regression fit;
+CrossMoments Fit(const RegressionSums& sums, size_t count) {
+  CrossMoments fit;
   fit.count = static_cast<double>(count);
   fit.sxx = fit.count * sums.SumTT() - sums.SumT() * sums.SumT();
   fit.syy = fit.count * sums.SumDD() - sums.SumD() * sums.SumD();
@@ -100,57 +102,24 @@ Regression Fit(const RegressionSums& sums, size_t count) {
   return fit;
 }
 
-enum class RegressionOutput { kSlope, kRsquare, kResidual };
-
-void RunRegression(std::span<const double> x, size_t window, RegressionOutput output, std::span<double> out) {
+/// Runs a regression kernel: `finish(window, sums, row)` turns the state after each row into
+/// the output.
+template <class Finish>
+void RunRegression(std::span<const double> x, size_t window, std::span<double> out, Finish finish) {
   assert(out.size() == x.size() && "kernel output must match the input length");
   RegressionSums sums(x);
   ShiftedWindow<RegressionSums> state(sums, x.size(), window);
-  const bool flat_mask = output == RegressionOutput::kRsquare && window != 0;
   for (size_t row = 0; row < x.size(); ++row) {
     state.Advance(row);
-    const size_t count = state.Count();
-    // Exact answers where the algebra gives them: a constant window has slope 0 and residual 0;
-    // a line through two points fits both.
-    const bool constant = state.AllEqual() && count >= 2;
-    double result = kNaN;
-    switch (output) {
-      case RegressionOutput::kSlope:
-        if (constant) {
-          result = 0.0;
-        } else if (count >= 2) {
-          result = Fit(sums, count).Slope();
-        }
-        break;
-      case RegressionOutput::kRsquare:
-        if (count == 2 && !constant) {
-          result = 1.0;
-        } else if (count > 2 && !constant) {
-          const Regression fit = Fit(sums, count);
-          if (fit.sxx > 0.0 && fit.syy > 0.0) {
-            const double r = fit.sxy / std::sqrt(fit.sxx * fit.syy);
-            result = std::min(r * r, 1.0);
-          }
-        }
-        if (flat_mask && count >= 2) {
-          const double variance = constant ? 0.0 : std::max(Fit(sums, count).syy, 0.0) /
-                                                       (static_cast<double>(count) * static_cast<double>(count - 1));
-          if (std::sqrt(variance) <= kQlibFlatStd) result = kNaN;
-        }
-        break;
-      case RegressionOutput::kResidual:
-        if (std::isnan(x[row]) || count < 2) break;
-        if (constant || count == 2) {
-          result = 0.0;
-        } else {
-          const Regression fit = Fit(sums, count);
-          const double n = fit.count;
-          result = sums.Deviation(row) - sums.SumD() / n - fit.Slope() * (sums.Position(row) - sums.SumT() / n);
-        }
-        break;
-    }
-    out[row] = result;
+    out[row] = finish(state, sums, row);
   }
+}
+
+// The algebra gives some answers exactly, and the kernels return them exactly: a constant
+// window has slope 0 and residual 0, and a line through two points fits both of them.
+template <class Window>
+bool Constant(const Window& state) {
+  return state.Count() >= 2 && state.AllEqual();
 }
 
 enum class WmaScaling { kQlib, kCorrected };
@@ -213,9 +182,9 @@ class PairSums {
   void Remove(size_t row) { Accumulate(row, -1.0); }
   bool Collapsed() const { return peak_x_.Collapsed(dxx_.Value()) || peak_y_.Collapsed(dyy_.Value()); }
 
-  /// count * the co-moment sums (the Regression struct's scaling), for `count` complete pairs.
-  Regression CoMoments(size_t count) const {
-    Regression moments;
+  /// The cross moments of the `count` complete pairs in the window.
+  CrossMoments CoMoments(size_t count) const {
+    CrossMoments moments;
     moments.count = static_cast<double>(count);
     moments.sxx = moments.count * dxx_.Value() - dx_.Value() * dx_.Value();
     moments.syy = moments.count * dyy_.Value() - dy_.Value() * dy_.Value();
@@ -262,15 +231,39 @@ void RunPairs(std::span<const double> x, std::span<const double> y, size_t windo
 }  // namespace
 
 void RollingSlope(std::span<const double> x, size_t window, std::span<double> out) {
-  RunRegression(x, window, RegressionOutput::kSlope, out);
+  RunRegression(x, window, out, [](const auto& state, const RegressionSums& sums, size_t) {
+    if (state.Count() < 2) return kNaN;
+    if (Constant(state)) return 0.0;
+    return Fit(sums, state.Count()).Slope();
+  });
 }
 
 void RollingRsquare(std::span<const double> x, size_t window, std::span<double> out) {
-  RunRegression(x, window, RegressionOutput::kRsquare, out);
+  RunRegression(x, window, out, [window](const auto& state, const RegressionSums& sums, size_t) {
+    const size_t count = state.Count();
+    if (count < 2 || Constant(state)) return kNaN;
+    const CrossMoments fit = Fit(sums, count);
+    if (window != 0) {
+      // Qlib's mask: the window's sample std is fit.syy / (n (n - 1)), square-rooted.
+      const double n = fit.count;
+      if (std::sqrt(std::max(fit.syy, 0.0) / (n * (n - 1.0))) <= kQlibFlatStd) return kNaN;
+    }
+    if (count == 2) return 1.0;
+    if (!(fit.sxx > 0.0 && fit.syy > 0.0)) return kNaN;
+    const double r = fit.sxy / std::sqrt(fit.sxx * fit.syy);
+    return std::min(r * r, 1.0);
+  });
 }
 
 void RollingResi(std::span<const double> x, size_t window, std::span<double> out) {
-  RunRegression(x, window, RegressionOutput::kResidual, out);
+  RunRegression(x, window, out, [x](const auto& state, const RegressionSums& sums, size_t row) {
+    const size_t count = state.Count();
+    if (std::isnan(x[row]) || count < 2) return kNaN;
+    if (Constant(state) || count == 2) return 0.0;
+    const CrossMoments fit = Fit(sums, count);
+    const double n = fit.count;
+    return sums.Deviation(row) - sums.SumD() / n - fit.Slope() * (sums.Position(row) - sums.SumT() / n);
+  });
 }
 
 void RollingWmaQlib(std::span<const double> x, size_t window, std::span<double> out) {
@@ -286,7 +279,7 @@ void RollingCov(std::span<const double> x, std::span<const double> y, size_t win
     const size_t count = state.Count();
     if (count < 2) return kNaN;
     if (state.AllEqual(0) || state.AllEqual(1)) return 0.0;
-    const Regression moments = sums.CoMoments(count);
+    const CrossMoments moments = sums.CoMoments(count);
     return moments.sxy / (moments.count * (moments.count - 1.0));
   });
 }
@@ -295,7 +288,7 @@ void RollingCorr(std::span<const double> x, std::span<const double> y, size_t wi
   RunPairs(x, y, window, out, [](const auto& state, const PairSums& sums) {
     const size_t count = state.Count();
     if (count < 2 || state.AllEqual(0) || state.AllEqual(1)) return kNaN;
-    const Regression moments = sums.CoMoments(count);
+    const CrossMoments moments = sums.CoMoments(count);
     if (!(moments.sxx > 0.0 && moments.syy > 0.0)) return kNaN;
     // Two points always lie on a line; the general formula would only add rounding.
     if (count == 2) return moments.sxy >= 0.0 ? 1.0 : -1.0;

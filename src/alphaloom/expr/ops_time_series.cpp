@@ -103,7 +103,7 @@ void RegisterTimeSeriesOps(Registry& registry) {
   ref.evaluate = [](const OperatorCall& call, std::span<double> out) {
     kernels::Ref(call.inputs[0], static_cast<long>(call.params[0]), out);
   };
-  ref.lookback = [](const std::vector<double>& params) { return static_cast<long>(params[0]); };
+  ref.lookback = [](const std::vector<double>& params) { return std::max(0L, static_cast<long>(params[0])); };
   registry.Add(std::move(ref));
 
   OperatorSpec delta;

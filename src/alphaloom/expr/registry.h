@@ -51,7 +51,8 @@ struct OperatorSpec {
   bool keeps_float32 = false;
   /// Writes `out` (same length as the inputs).
   std::function<void(const OperatorCall&, std::span<double>)> evaluate;
-  /// Rows of history before t that the value at t reads (from the params), for docs and checks.
+  /// Rows of history before t that the value at t reads (from the params); -1 when unbounded.
+  /// Program::Explain reports the deepest chain.
   std::function<long(const std::vector<double>&)> lookback;
 };
 

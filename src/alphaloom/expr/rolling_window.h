@@ -83,7 +83,6 @@ class CompensatedSum {
     error_ += (sum_ - (total - term_part)) + (term - term_part);
     sum_ = total;
   }
-  void Subtract(double term) { Add(-term); }
   double Value() const { return sum_ + error_; }
 
  private:
@@ -97,10 +96,11 @@ class CompensatedSum {
 /// is bounded by the window's own range. When the reference row leaves, the sums are rebuilt
 /// around the newest valid row; every valid row is rescanned at most once that way, so the
 /// cost stays O(rows). They are also rebuilt when a component of the window becomes constant,
-/// which makes that component's deviations exactly 0 for as long as it stays constant, and
-/// when the spread of the window collapses (kCollapseRatio): a collapse needs the large
-/// deviations that built the peak to leave, which takes a window's length after they entered,
-/// so this too rescans O(rows) values in all.
+/// which makes that component's deviations exactly 0 for as long as it stays constant (each
+/// run of equal values is rescanned once), and when the spread of the window collapses
+/// (kCollapseRatio). Rebuilds after a collapse draw on a budget of two rescanned rows per row
+/// visited: real series collapse rarely (a jump leaving the window) and are served at once,
+/// while data built to collapse every row cannot push the cost past O(rows).
 ///
 /// `Sums` provides: kComponents (number of value series), IsValid(row),
 /// SameValue(component, row_a, row_b), Rebase(ref_row) (take the new reference and clear),
@@ -133,7 +133,11 @@ class ShiftedWindow {
         sums_.Add(row);
       }
     }
-    rebase = rebase || (has_reference_ && sums_.Collapsed());
+    rescan_budget_ += 2;
+    if (!rebase && has_reference_ && rescan_budget_ >= valid_.Size() && sums_.Collapsed()) {
+      rescan_budget_ -= valid_.Size();
+      rebase = true;
+    }
     for (size_t component = 0; component < kComponents; ++component) {
       const bool all_equal = AllEqual(component);
       rebase = rebase || (all_equal && !was_all_equal_[component]);
@@ -171,6 +175,7 @@ class ShiftedWindow {
   // past the window start; it still covers the whole window when it is >= Count().
   std::array<size_t, kComponents> equal_run_{};
   std::array<bool, kComponents> was_all_equal_{};
+  size_t rescan_budget_ = 0;
 };
 
 }  // namespace alphaloom::expr::kernels::internal
