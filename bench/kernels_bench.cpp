@@ -45,8 +45,8 @@ void RunKernel(benchmark::State& state, const Kernel& kernel, size_t window) {
     benchmark::ClobberMemory();
   }
   // Seconds per row, printed with an SI prefix (e.g. per_row=25.1ns).
-  state.counters["per_row"] = benchmark::Counter(static_cast<double>(kRows), benchmark::Counter::kIsIterationInvariantRate |
-                                                                                benchmark::Counter::kInvert);
+  state.counters["per_row"] = benchmark::Counter(
+      static_cast<double>(kRows), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 using Unary = void (*)(std::span<const double>, size_t, std::span<double>);
@@ -94,10 +94,9 @@ void RegisterAll() {
   };
   for (const auto& [name, kernel] : kernels_by_name) {
     for (size_t window : kWindows) {
-      benchmark::RegisterBenchmark((name + "/" + std::to_string(window)).c_str(),
-                                   [kernel = kernel, window](benchmark::State& state) {
-                                     RunKernel(state, kernel, window);
-                                   });
+      benchmark::RegisterBenchmark(
+          (name + "/" + std::to_string(window)).c_str(),
+          [kernel = kernel, window](benchmark::State& state) { RunKernel(state, kernel, window); });
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alphaloom/expr/kernels.h"
@@ -149,7 +150,9 @@ double RefVar(Window w, size_t) {
   return static_cast<double>(CentralSum(values, 2) / static_cast<long double>(values.size() - 1));
 }
 
-double RefStd(Window w, size_t window) { return std::sqrt(RefVar(w, window)); }
+double RefStd(Window w, size_t window) {
+  return std::sqrt(RefVar(w, window));
+}
 
 double RefSkew(Window w, size_t) {
   const auto values = ValidValues(w);
@@ -184,7 +187,9 @@ double RefMin(Window w, size_t) {
   return values.empty() ? kNaN : *std::min_element(values.begin(), values.end());
 }
 
-double RefCount(Window w, size_t) { return static_cast<double>(ValidValues(w).size()); }
+double RefCount(Window w, size_t) {
+  return static_cast<double>(ValidValues(w).size());
+}
 
 double RefMedian(Window w, size_t) {
   auto values = ValidValues(w);
@@ -386,11 +391,10 @@ struct UnaryCase {
 
 std::vector<UnaryCase> UnaryCases() {
   const auto quantile = [](double q) {
-    return UnaryCase{"Quantile" + std::to_string(q),
-                     [q](std::span<const double> x, size_t window, std::span<double> out) {
-                       RollingQuantile(x, window, q, out);
-                     },
-                     [q](Window w, size_t) { return RefQuantile(w, q); }, kExact};
+    return UnaryCase{
+        "Quantile" + std::to_string(q),
+        [q](std::span<const double> x, size_t window, std::span<double> out) { RollingQuantile(x, window, q, out); },
+        [q](Window w, size_t) { return RefQuantile(w, q); }, kExact};
   };
   const auto arg = [](bool is_max, bool skip_nan) {
     return [is_max, skip_nan](Window w, size_t) { return RefArgExtremum(w, is_max, skip_nan); };
@@ -436,7 +440,8 @@ TEST(KernelsReferenceTest, UnaryKernelsMatchBruteForce) {
           Series actual(rows, -12345.0);
           kernel_case.kernel(x, window, actual);
           Series expected(rows);
-          for (size_t row = 0; row < rows; ++row) expected[row] = kernel_case.reference(WindowAt(x, row, window), window);
+          for (size_t row = 0; row < rows; ++row)
+            expected[row] = kernel_case.reference(WindowAt(x, row, window), window);
           ExpectSeriesNear(actual, expected, kernel_case.tolerance);
         }
       }
@@ -491,12 +496,17 @@ TEST(KernelsReferenceTest, LargePricesWithTinyNoiseKeepTheirDigits) {
   }
   std::fill(jump.begin() + kJumpRow + 10, jump.begin() + kJumpRow + 40, kNaN);
   const std::vector<UnaryCase> cases = {
-      {"Mean", RollingMean, RefMean, kClose},       {"Var", RollingVar, RefVar, kClose},
-      {"Std", RollingStd, RefStd, kClose},          {"Skew", RollingSkew, RefSkew, {1e-9, 1e-12}},
-      {"Kurt", RollingKurt, RefKurt, {1e-9, 1e-12}},  {"Mad", RollingMad, RefMad, kClose},
-      {"Slope", RollingSlope, RefSlope, {1e-9, 1e-15}}, {"Rsquare", RollingRsquare, RefRsquare, {1e-9, 1e-15}},
+      {"Mean", RollingMean, RefMean, kClose},
+      {"Var", RollingVar, RefVar, kClose},
+      {"Std", RollingStd, RefStd, kClose},
+      {"Skew", RollingSkew, RefSkew, {1e-9, 1e-12}},
+      {"Kurt", RollingKurt, RefKurt, {1e-9, 1e-12}},
+      {"Mad", RollingMad, RefMad, kClose},
+      {"Slope", RollingSlope, RefSlope, {1e-9, 1e-15}},
+      {"Rsquare", RollingRsquare, RefRsquare, {1e-9, 1e-15}},
       // A residual next to the jump is the difference of fitted values near 1e4: 2e-16 of those.
-      {"Resi", RollingResi, RefResi, {1e-9, 5e-12}},  {"Wma", RollingWma, RefWma, kClose},
+      {"Resi", RollingResi, RefResi, {1e-9, 5e-12}},
+      {"Wma", RollingWma, RefWma, kClose},
   };
   for (const auto& [shape, x] : {std::pair{"flat", &flat}, std::pair{"trend", &trend}, std::pair{"jump", &jump}}) {
     for (size_t window : {5, 20, 60, 250, 0}) {
@@ -505,7 +515,8 @@ TEST(KernelsReferenceTest, LargePricesWithTinyNoiseKeepTheirDigits) {
         Series actual(kRows);
         kernel_case.kernel(*x, window, actual);
         Series expected(kRows);
-        for (size_t row = 0; row < kRows; ++row) expected[row] = kernel_case.reference(WindowAt(*x, row, window), window);
+        for (size_t row = 0; row < kRows; ++row)
+          expected[row] = kernel_case.reference(WindowAt(*x, row, window), window);
         ExpectSeriesNear(actual, expected, kernel_case.tolerance);
       }
       SCOPED_TRACE(std::string(shape) + " Cov/Corr window=" + std::to_string(window));

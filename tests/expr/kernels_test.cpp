@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace alphaloom::expr::kernels {
@@ -26,7 +28,7 @@ Series Compute(const UnaryKernel& kernel, const Series& x, size_t window) {
 }
 
 Series ComputePair(void (*kernel)(std::span<const double>, std::span<const double>, size_t, std::span<double>),
-               const Series& x, const Series& y, size_t window) {
+                   const Series& x, const Series& y, size_t window) {
   Series out(x.size(), -12345.0);
   kernel(x, y, window, out);
   return out;
@@ -186,34 +188,34 @@ TEST(KernelsGoldenTest, QlibAlpha158SyntheticRows) {
                     "MA5");
   ExpectFloat32Near(per_close(RollingMean, close, 60), {1, 0.998136, 0.993028, kNaN, 0.9509212, 0.8381699}, kPrinted,
                     "MA60");
-  ExpectFloat32Near(per_close(RollingStd, close, 5),
-                    {kNaN, 0.002636009, 0.006314389, kNaN, 0.02758946, 0.01770953}, kPrinted, "STD5");
-  ExpectFloat32Near(per_close(RollingStd, close, 60),
-                    {kNaN, 0.002636009, 0.006314389, kNaN, 0.09471174, 0.07156631}, kPrinted, "STD60");
-  ExpectFloat32Near(per_close(RollingSlope, close, 5),
-                    {kNaN, 0.00372788, 0.006152961, kNaN, -0.009125011, 0.009318314}, kPrinted, "BETA5");
-  ExpectFloat32Near(per_close(RollingSlope, close, 60),
-                    {kNaN, 0.00372788, 0.006152961, kNaN, 0.004280848, 0.00306442}, kPrinted, "BETA60");
+  ExpectFloat32Near(per_close(RollingStd, close, 5), {kNaN, 0.002636009, 0.006314389, kNaN, 0.02758946, 0.01770953},
+                    kPrinted, "STD5");
+  ExpectFloat32Near(per_close(RollingStd, close, 60), {kNaN, 0.002636009, 0.006314389, kNaN, 0.09471174, 0.07156631},
+                    kPrinted, "STD60");
+  ExpectFloat32Near(per_close(RollingSlope, close, 5), {kNaN, 0.00372788, 0.006152961, kNaN, -0.009125011, 0.009318314},
+                    kPrinted, "BETA5");
+  ExpectFloat32Near(per_close(RollingSlope, close, 60), {kNaN, 0.00372788, 0.006152961, kNaN, 0.004280848, 0.00306442},
+                    kPrinted, "BETA60");
   ExpectFloat32Near(AtGoldenRows(Compute(RollingRsquare, close, 5)),
                     {kNaN, 1, 0.9495234, 0.9181611, 0.3190562, 0.6921504}, kPrinted, "RSQR5");
   ExpectFloat32Near(AtGoldenRows(Compute(RollingRsquare, close, 20)),
                     {kNaN, 1, 0.9495234, 0.2971204, 0.1389762, 0.2515671}, kPrinted, "RSQR20");
   ExpectFloat32Near(AtGoldenRows(Compute(RollingRsquare, close, 60)),
                     {kNaN, 1, 0.9495234, 0.6280223, 0.60474, 0.5688491}, kPrinted, "RSQR60");
-  ExpectFloat32Near(per_close(RollingResi, close, 5), {kNaN, 0, 0.0008190597, kNaN, 0.01411957, 0.006252785},
-                    kPrinted, "RESI5");
-  ExpectFloat32Near(per_close(RollingResi, close, 60), {kNaN, 0, 0.0008190597, kNaN, -0.07927415, 0.07145572},
-                    kPrinted, "RESI60");
+  ExpectFloat32Near(per_close(RollingResi, close, 5), {kNaN, 0, 0.0008190597, kNaN, 0.01411957, 0.006252785}, kPrinted,
+                    "RESI5");
+  ExpectFloat32Near(per_close(RollingResi, close, 60), {kNaN, 0, 0.0008190597, kNaN, -0.07927415, 0.07145572}, kPrinted,
+                    "RESI60");
   ExpectFloat32Near(per_close(RollingMax, bars.high, 5), {1.014563, 1.02074, 1.023834, kNaN, 1.072618, 1.025485},
                     kPrinted, "MAX5");
   ExpectFloat32Near(per_close(RollingMax, bars.high, 60), {1.014563, 1.02074, 1.023834, kNaN, 1.147905, 1.025485},
                     kPrinted, "MAX60");
-  ExpectFloat32Near(per_close(RollingMin, bars.low, 5),
-                    {0.9786407, 0.9637403, 0.9554424, kNaN, 0.9553151, 0.9330629}, kPrinted, "MIN5");
-  ExpectFloat32Near(per_close(RollingMin, bars.low, 60),
-                    {0.9786407, 0.9637403, 0.9554424, kNaN, 0.7314285, 0.6810746}, kPrinted, "MIN60");
-  ExpectFloat32Near(per_close(quantile(0.8), close, 5), {1, 0.9992544, 0.9965559, kNaN, 1.018775, 0.9898831},
-                    kPrinted, "QTLU5");
+  ExpectFloat32Near(per_close(RollingMin, bars.low, 5), {0.9786407, 0.9637403, 0.9554424, kNaN, 0.9553151, 0.9330629},
+                    kPrinted, "MIN5");
+  ExpectFloat32Near(per_close(RollingMin, bars.low, 60), {0.9786407, 0.9637403, 0.9554424, kNaN, 0.7314285, 0.6810746},
+                    kPrinted, "MIN60");
+  ExpectFloat32Near(per_close(quantile(0.8), close, 5), {1, 0.9992544, 0.9965559, kNaN, 1.018775, 0.9898831}, kPrinted,
+                    "QTLU5");
   ExpectFloat32Near(per_close(quantile(0.2), close, 60), {1, 0.9970177, 0.9891724, kNaN, 0.8740937, 0.7712321},
                     kPrinted, "QTLD60");
   ExpectFloat32Near(AtGoldenRows(Compute(RollingRank, close, 5)), {1, 1, 1, kNaN, 0.75, 1}, kPrinted, "RANK5");
@@ -238,8 +240,7 @@ TEST(KernelsGoldenTest, QlibAlpha158SyntheticRows) {
                     {1, 0.9412623, 0.8972257, kNaN, 0.9552509, 0.8965546}, kPrinted, "VMA5");
   ExpectFloat32Near(AtGoldenRows(Divide(Compute(RollingStd, bars.volume, 5), volume_guarded)),
                     {kNaN, 0.08306766, 0.1034792, kNaN, 0.04432195, 0.09114988}, kPrinted, "VSTD5");
-  ExpectFloat32Near(AtGoldenRows(Divide(roc5, close)), {kNaN, kNaN, kNaN, kNaN, 1.067155, 0.9192345}, kPrinted,
-                    "ROC5");
+  ExpectFloat32Near(AtGoldenRows(Divide(roc5, close)), {kNaN, kNaN, kNaN, kNaN, 1.067155, 0.9192345}, kPrinted, "ROC5");
   ExpectFloat32Near(AtGoldenRows(Divide(roc60, close)), {kNaN, kNaN, kNaN, kNaN, 0.8191059, 0.7906579}, kPrinted,
                     "ROC60");
   // Zero volume explodes through the 1e-12 guard instead of giving inf (§2.5).
@@ -288,17 +289,17 @@ TEST(KernelsQuirkTest, RankOfFirstRowIsOne) {
   const Series x = {42, kNaN, 41};
   const Series rank = Compute(RollingRank, x, 5);
   EXPECT_EQ(rank[0], 1.0);
-  EXPECT_TRUE(std::isnan(rank[1]));   // current value NaN
-  EXPECT_EQ(rank[2], 0.5);            // NaN excluded from the count
+  EXPECT_TRUE(std::isnan(rank[1]));  // current value NaN
+  EXPECT_EQ(rank[2], 0.5);           // NaN excluded from the count
 }
 
 TEST(KernelsQuirkTest, IdxMaxReportsFirstNaNInWindow) {
   const Series x = {10.5, kNaN, 12, 9, kNaN, kNaN, kNaN};
   const Series idx_max = Compute(RollingIdxMax, x, 3);
-  EXPECT_EQ(idx_max[2], 2.0);  // [10.5, NaN, 12]: the NaN wins over the true max at 3
-  EXPECT_EQ(idx_max[3], 1.0);  // [NaN, 12, 9]
-  EXPECT_EQ(idx_max[4], 3.0);  // [12, 9, NaN]
-  EXPECT_EQ(idx_max[5], 2.0);  // [9, NaN, NaN]
+  EXPECT_EQ(idx_max[2], 2.0);           // [10.5, NaN, 12]: the NaN wins over the true max at 3
+  EXPECT_EQ(idx_max[3], 1.0);           // [NaN, 12, 9]
+  EXPECT_EQ(idx_max[4], 3.0);           // [12, 9, NaN]
+  EXPECT_EQ(idx_max[5], 2.0);           // [9, NaN, NaN]
   EXPECT_TRUE(std::isnan(idx_max[6]));  // all NaN
   const Series idx_min = Compute(RollingIdxMin, x, 3);
   EXPECT_EQ(idx_min[2], 2.0);
@@ -352,9 +353,9 @@ TEST(KernelsQuirkTest, WarmUpNeedsEnoughValues) {
 TEST(KernelsQuirkTest, AllNaNWindow) {
   const Series x = {1, kNaN, kNaN, kNaN, 2};
   const std::vector<std::pair<std::string, UnaryKernel>> nan_kernels = {
-      {"Sum", RollingSum},       {"Mean", RollingMean},     {"Max", RollingMax},           {"Min", RollingMin},
-      {"Median", RollingMedian}, {"Mad", RollingMad},       {"Rank", RollingRank},         {"IdxMax", RollingIdxMax},
-      {"Slope", RollingSlope},   {"WmaQlib", RollingWmaQlib}, {"Wma", RollingWma},         {"Std", RollingStd},
+      {"Sum", RollingSum},       {"Mean", RollingMean},       {"Max", RollingMax},   {"Min", RollingMin},
+      {"Median", RollingMedian}, {"Mad", RollingMad},         {"Rank", RollingRank}, {"IdxMax", RollingIdxMax},
+      {"Slope", RollingSlope},   {"WmaQlib", RollingWmaQlib}, {"Wma", RollingWma},   {"Std", RollingStd},
   };
   for (const auto& [name, kernel] : nan_kernels) {
     const Series out = Compute(kernel, x, 2);
@@ -467,11 +468,11 @@ TEST(KernelsEdgeTest, EmptyAndTinySeriesNeverFail) {
   const Series empty;
   Series none;
   for (size_t window : {0, 1, 5}) {
-    for (const UnaryKernel& kernel :
-         std::vector<UnaryKernel>{RollingSum, RollingMean, RollingVar, RollingStd, RollingSkew, RollingKurt, RollingMax,
-                                  RollingMin, RollingCount, RollingMedian, RollingMad, RollingRank, RollingIdxMax,
-                                  RollingIdxMin, RollingSlope, RollingRsquare, RollingResi, RollingWmaQlib, RollingWma,
-                                  RollingIdxMaxSkipNaN, RollingIdxMinSkipNaN}) {
+    for (const UnaryKernel& kernel : std::vector<UnaryKernel>{
+             RollingSum,    RollingMean,          RollingVar,          RollingStd,     RollingSkew, RollingKurt,
+             RollingMax,    RollingMin,           RollingCount,        RollingMedian,  RollingMad,  RollingRank,
+             RollingIdxMax, RollingIdxMin,        RollingSlope,        RollingRsquare, RollingResi, RollingWmaQlib,
+             RollingWma,    RollingIdxMaxSkipNaN, RollingIdxMinSkipNaN}) {
       kernel(empty, window, none);
     }
     RollingQuantile(empty, window, 0.5, none);

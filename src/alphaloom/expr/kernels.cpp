@@ -3,11 +3,12 @@
 // windows whose values are all equal; sums are taken over deviations from a reference row
 // inside the window (rolling_window.h) instead of pandas' raw power sums, so tiny variances of
 // large prices keep their digits.
+#include "alphaloom/expr/kernels.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 
-#include "alphaloom/expr/kernels.h"
 #include "alphaloom/expr/rolling_window.h"
 
 namespace alphaloom::expr::kernels {

@@ -6,8 +6,9 @@
 //    same size and is fully written.
 //  - `window` counts rows (a NaN row occupies a slot). window == 0 means expanding (all rows so
 //    far). min_periods is 1: partial windows at the start produce values.
-//  - Streaming kernels cost O(rows) independent of the window; order-statistic kernels
-//    O(rows log window). No kernel allocates per row or throws.
+//  - Streaming kernels cost O(rows) independent of the window; the order-statistic kernels
+//    (Median, Quantile, Rank, Mad) sort the series once and use Fenwick trees, O(rows log rows)
+//    per call. No kernel allocates per row or throws.
 #include <cstddef>
 #include <span>
 
@@ -63,7 +64,9 @@ void RollingCorr(std::span<const double> x, std::span<const double> y, size_t wi
 /// Sample covariance (ddof 1) over complete pairs; fewer than 2 -> NaN.
 void RollingCov(std::span<const double> x, std::span<const double> y, size_t window, std::span<double> out);
 /// pandas ewm(span=window, adjust=True, ignore_na=False, min_periods=1).mean(); when
-/// 0 < span_or_alpha < 1 it is the smoothing factor alpha itself.
+/// 0 < span_or_alpha < 1 it is the smoothing factor alpha itself. span_or_alpha == 0 follows
+/// Qlib's expanding quirk (alpha = 1 - 2/(1+L) over the L rows so far, O(rows^2)); the
+/// expression compiler refuses a zero span, so only direct callers can reach it.
 void Ema(std::span<const double> x, double span_or_alpha, std::span<double> out);
 /// Qlib's WMA: weights i / sum(1..n) (i = 1 oldest .. n newest over the partial window), result
 /// = sum(w_i x_i over non-NaN) / (number of non-NaN) -- Qlib's 1/n scaling bug kept for parity.

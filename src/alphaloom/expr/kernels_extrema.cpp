@@ -15,9 +15,9 @@ using internal::WindowStart;
 
 enum class Extremum { kMax, kMin };
 enum class Report {
-  kValue,              // pandas rolling max / min
-  kPositionFirstNaN,   // numpy argmax + 1: a NaN in the window wins (Qlib's IdxMax / IdxMin)
-  kPositionSkipNaN,    // position of the extremum among the valid rows
+  kValue,             // pandas rolling max / min
+  kPositionFirstNaN,  // numpy argmax + 1: a NaN in the window wins (Qlib's IdxMax / IdxMin)
+  kPositionSkipNaN,   // position of the extremum among the valid rows
 };
 
 void RunExtremum(std::span<const double> x, size_t window, Extremum extremum, Report report, std::span<double> out) {

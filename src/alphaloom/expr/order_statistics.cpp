@@ -35,7 +35,9 @@ void Accumulate(DoubleDouble& a, double value) {
   a.lo += sum.lo;
 }
 
-DoubleDouble Negate(DoubleDouble a) { return {-a.hi, -a.lo}; }
+DoubleDouble Negate(DoubleDouble a) {
+  return {-a.hi, -a.lo};
+}
 
 /// a * k for an integer-valued k below 2^53.
 DoubleDouble Scale(DoubleDouble a, double k) {
@@ -51,12 +53,15 @@ DoubleDouble Divide(DoubleDouble a, double n) {
   return Renormalize(quotient, remainder / n);
 }
 
-size_t LowestBit(size_t index) { return index & (~index + 1); }
+size_t LowestBit(size_t index) {
+  return index & (~index + 1);
+}
 
 }  // namespace
 
 OrderStatistics::OrderStatistics(std::span<const double> values, bool with_sums)
     : values_(values), slot_of_row_(values.size(), kNoSlot) {
+  assert(values.size() < kNoSlot && "OrderStatistics: rows are numbered in 32 bits");
   // Sorting (value, row) pairs in place is much kinder to the cache than sorting row indices.
   std::vector<std::pair<double, uint32_t>> ordered;
   ordered.reserve(values.size());

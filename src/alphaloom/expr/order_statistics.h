@@ -22,7 +22,8 @@ struct DoubleDouble {
 /// of prices near 1e4 moving by 1e-3 keeps its digits after many inserts and erases.
 class OrderStatistics {
  public:
-  /// `values` must outlive the object. `with_sums` enables SumAbsDeviation.
+  /// `values` must outlive the object and hold fewer than 2^32 rows. `with_sums` enables
+  /// SumAbsDeviationFromMean.
   OrderStatistics(std::span<const double> values, bool with_sums);
 
   /// Adds / removes the value of `row`, which must be non-NaN (and present, for Erase).
@@ -53,13 +54,13 @@ class OrderStatistics {
   Located Locate(size_t k) const;
 
   std::span<const double> values_;
-  std::vector<uint32_t> slot_of_row_;       // kNoSlot for NaN rows
-  std::vector<double> slot_value_;          // distinct values, ascending
-  std::vector<uint32_t> slot_count_;        // copies present per slot
-  size_t tree_length_ = 1;                  // power of two >= number of slots
-  std::vector<uint32_t> count_tree_;        // Fenwick tree of slot_count_, 1-based
-  std::vector<DoubleDouble> sum_tree_;      // Fenwick tree of count * value, 1-based
-  DoubleDouble total_;                      // sum of the values present
+  std::vector<uint32_t> slot_of_row_;   // kNoSlot for NaN rows
+  std::vector<double> slot_value_;      // distinct values, ascending
+  std::vector<uint32_t> slot_count_;    // copies present per slot
+  size_t tree_length_ = 1;              // power of two >= number of slots
+  std::vector<uint32_t> count_tree_;    // Fenwick tree of slot_count_, 1-based
+  std::vector<DoubleDouble> sum_tree_;  // Fenwick tree of count * value, 1-based
+  DoubleDouble total_;                  // sum of the values present
   size_t size_ = 0;
 };
 

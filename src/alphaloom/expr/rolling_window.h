@@ -18,7 +18,9 @@ inline size_t WindowStart(size_t row, size_t window) {
 }
 
 /// Rows a window can hold at once over a series of `rows` rows.
-inline size_t WindowCapacity(size_t rows, size_t window) { return (window == 0 || window > rows) ? rows : window; }
+inline size_t WindowCapacity(size_t rows, size_t window) {
+  return (window == 0 || window > rows) ? rows : window;
+}
 
 /// Fixed-capacity double-ended queue of row indices, allocated once per kernel call.
 class RowRing {
