@@ -69,7 +69,7 @@ std::vector<std::string> ResolveInstruments(const data::QlibStore& store, const 
 
 factors::FactorSet BuildFactorSet(const FeaturesArgs& args) {
   factors::FactorSet set;
-  for (const auto& name : SplitCommas(args.sets)) set.Append(factors::BuiltinFactorSet(name));
+  for (const auto& name : SplitCommas(args.sets)) set.Append(factors::LoadFactorSet(name));
   for (const auto& pair : args.extra) {
     const size_t equals = pair.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -127,7 +127,7 @@ void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<FeaturesArgs>();
   CLI::App* command = app.add_subcommand("features", "Compute factor sets and expressions over a store");
   command->add_option("--data", args->data, "Store directory");
-  command->add_option("--set", args->sets, "Built-in factor sets, comma-separated (alpha158, alpha360)");
+  command->add_option("--set", args->sets, "Factor sets, comma-separated: built-in (alpha158, alpha360, cross) or files of NAME = expression lines");
   command->add_option("--expr", args->extra, "Extra factor NAME=EXPRESSION (repeatable)");
   command->add_option("--instruments", args->instruments, "all, a market name, a file of symbols, or A,B,C");
   command->add_option("--start", args->start, "First output date");

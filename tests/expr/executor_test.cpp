@@ -126,6 +126,10 @@ TEST(Executor, ResultsAreIdenticalForOneAndManyThreads) {
 // The leakage rule: perturbing every bar after t changes no feature at or before t.
 TEST(Executor, NoFeatureChangesWhenTheFutureChanges) {
   factors::FactorSet set = factors::BuiltinFactorSet("alpha158");
+  factors::FactorSet alpha360 = factors::BuiltinFactorSet("alpha360");
+  for (auto& name : alpha360.names) name = "A360_" + name;  // OPEN0 etc. exist in both sets
+  set.Append(alpha360);
+  set.Append(factors::BuiltinFactorSet("cross"));
   set.Append(OneFactorPerOperator());
   const data::Panel panel = MakePanel();
   const FeatureFrame base = Compute(set, panel, 2);

@@ -71,3 +71,26 @@ TEST(Program, DuplicateNamesAndConstantFactorsAreRejected) {
 
 }  // namespace
 }  // namespace alphaloom::expr
+
+namespace alphaloom::factors {
+namespace {
+
+TEST(FactorSet, ParsesFilesAndNamesBadLines) {
+  const FactorSet set = ParseFactorFile("# comment\n\nMOM = Ref($close, 20)/$close - 1\n  VOL=Std($close,20)  \n", "f.txt");
+  EXPECT_EQ(set.names, (std::vector<std::string>{"MOM", "VOL"}));
+  EXPECT_EQ(set.expressions[1], "Std($close,20)");
+  try {
+    ParseFactorFile("A = $close\nno equals sign\n", "f.txt");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("f.txt:2"), std::string::npos);
+  }
+  EXPECT_THROW(ParseFactorFile("1BAD = $close\n", "f.txt"), Error);
+  EXPECT_THROW(ParseFactorFile("A =\n", "f.txt"), Error);
+  EXPECT_THROW(BuiltinFactorSet("nope"), Error);
+  EXPECT_EQ(BuiltinFactorSet("cross").names.size(), 3u);
+  EXPECT_EQ(BuiltinFactorSet("alpha360").names.size(), 360u);
+}
+
+}  // namespace
+}  // namespace alphaloom::factors

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "alphaloom/common/error.h"
 
@@ -63,6 +66,17 @@ FactorSet BuiltinFactorSet(std::string_view name) {
     known.push_back(set_name);
   }
   throw Error(ErrorKind::kConfig, fmt::format("unknown factor set '{}' (built in: {})", name, fmt::join(known, ", ")));
+}
+
+FactorSet LoadFactorSet(std::string_view name_or_path) {
+  const std::filesystem::path path(name_or_path);
+  if (std::filesystem::is_regular_file(path)) {
+    std::ifstream in(path);
+    if (!in) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open factor file", path.string()));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return ParseFactorFile(text, path.string());
+  }
+  return BuiltinFactorSet(name_or_path);
 }
 
 }  // namespace alphaloom::factors

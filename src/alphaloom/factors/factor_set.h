@@ -21,8 +21,12 @@ FactorSet ParseFactorFile(std::string_view text, std::string_view source);
 /// The built-in sets embedded at build time (file name without extension -> text).
 const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinFactorFiles();
 
-/// A built-in set by name ("alpha158", "alpha360", ...); throws Error(kConfig) listing the
+/// A built-in set by name ("alpha158", "alpha360", "cross"); throws Error(kConfig) listing the
 /// known sets for an unknown name.
 FactorSet BuiltinFactorSet(std::string_view name);
+
+/// A built-in set, or, when `name_or_path` names an existing file, the user set in that file
+/// (`NAME = expression` lines). Throws Error(kConfig) for neither.
+FactorSet LoadFactorSet(std::string_view name_or_path);
 
 }  // namespace alphaloom::factors
