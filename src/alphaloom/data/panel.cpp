@@ -11,8 +11,8 @@ namespace alphaloom::data {
 
 Panel::Panel(Calendar calendar, std::vector<std::string> instruments, std::vector<std::string> fields)
     : calendar_(std::move(calendar)), instruments_(std::move(instruments)), fields_(std::move(fields)) {
-  values_.assign(fields_.size(), std::vector<double>(instruments_.size() * calendar_.size(),
-                                                     std::numeric_limits<double>::quiet_NaN()));
+  values_.resize(fields_.size());
+  for (auto& values : values_) values.assign(instruments_.size() * calendar_.size(), std::numeric_limits<double>::quiet_NaN());
 }
 
 size_t Panel::FieldIndex(std::string_view field) const {

@@ -1,10 +1,14 @@
 #include "alphaloom/data/qlib_store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -12,7 +16,6 @@
 
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
-#include "alphaloom/data/mapped_file.h"
 
 namespace alphaloom::data {
 namespace {
@@ -209,23 +212,42 @@ std::vector<std::string> QlibStore::Fields(std::string_view instrument) const {
   return fields;
 }
 
-FieldSeries QlibStore::ReadField(std::string_view instrument, std::string_view field) const {
+std::optional<FieldSeries> QlibStore::TryReadField(std::string_view instrument, std::string_view field) const {
+  // One open/fstat/read per file: for Qlib's small per-field files this beats mmap, whose
+  // mapping, page faults and unmapping cost more than the copy (measured by bench/).
   const std::filesystem::path path =
       dir_ / "features" / FeatureDirName(instrument) / fmt::format("{}.day.bin", Lower(field));
-  if (!std::filesystem::exists(path)) {
-    throw Error(ErrorKind::kNotFound,
-                fmt::format("{}: no field '{}' for instrument '{}' ({} missing)", dir_.string(), field, instrument,
-                            path.string()));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw Error(ErrorKind::kIo, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
   }
-  const MappedFile file(path);
-  const auto bytes = file.bytes();
-  if (bytes.size() < sizeof(float) || bytes.size() % sizeof(float) != 0) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    throw Error(ErrorKind::kIo, fmt::format("{}: cannot stat: {}", path.string(), std::strerror(saved)));
+  }
+  const size_t size = static_cast<size_t>(info.st_size);
+  if (size < sizeof(float) || size % sizeof(float) != 0) {
+    ::close(fd);
     throw Error(ErrorKind::kData, fmt::format("{}: size {} is not a whole number of float32 values with a start index",
-                                              path.string(), bytes.size()));
+                                              path.string(), size));
   }
-  float start = 0.0f;
-  std::memcpy(&start, bytes.data(), sizeof(float));
-  const size_t count = bytes.size() / sizeof(float) - 1;
+  std::vector<float> raw(size / sizeof(float));
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t got = ::pread(fd, reinterpret_cast<char*>(raw.data()) + done, size - done, static_cast<off_t>(done));
+    if (got <= 0) {
+      const int saved = errno;
+      ::close(fd);
+      throw Error(ErrorKind::kIo, fmt::format("{}: read failed: {}", path.string(), got == 0 ? "short file" : std::strerror(saved)));
+    }
+    done += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  const float start = raw[0];
+  const size_t count = raw.size() - 1;
   if (!std::isfinite(start) || start < 0.0f || start != std::floor(start) ||
       static_cast<size_t>(start) + count > calendar_.size()) {
     throw Error(ErrorKind::kData, fmt::format("{}: start index {} with {} values does not fit the {}-day calendar",
@@ -233,9 +255,19 @@ FieldSeries QlibStore::ReadField(std::string_view instrument, std::string_view f
   }
   FieldSeries series;
   series.start = static_cast<size_t>(start);
-  series.values.resize(count);
-  std::memcpy(series.values.data(), bytes.data() + sizeof(float), count * sizeof(float));
+  raw.erase(raw.begin());
+  series.values = std::move(raw);
   return series;
+}
+
+FieldSeries QlibStore::ReadField(std::string_view instrument, std::string_view field) const {
+  std::optional<FieldSeries> series = TryReadField(instrument, field);
+  if (!series) {
+    throw Error(ErrorKind::kNotFound, fmt::format("{}: no field '{}' for instrument '{}' (features/{}/{}.day.bin missing)",
+                                                  dir_.string(), field, instrument, FeatureDirName(instrument),
+                                                  Lower(field)));
+  }
+  return std::move(*series);
 }
 
 Panel QlibStore::LoadPanel(std::span<const std::string> fields, std::span<const std::string> instruments,
@@ -261,11 +293,10 @@ Panel QlibStore::LoadPanel(std::span<const std::string> fields, std::span<const 
     // An optional field (vwap) may exist for some instruments only; those without it stay NaN.
     size_t found = 0;
     for (size_t instrument_idx = 0; instrument_idx < names.size(); ++instrument_idx) {
-      const std::filesystem::path path = dir_ / "features" / FeatureDirName(names[instrument_idx]) /
-                                         fmt::format("{}.day.bin", Lower(fields[field_idx]));
-      if (!std::filesystem::exists(path)) continue;
+      const std::optional<FieldSeries> stored = TryReadField(names[instrument_idx], fields[field_idx]);
+      if (!stored) continue;
       ++found;
-      const FieldSeries series = ReadField(names[instrument_idx], fields[field_idx]);
+      const FieldSeries& series = *stored;
       std::span<double> out = panel.Series(field_idx, instrument_idx);
       const size_t from = std::max(series.start, first);
       const size_t to = std::min(series.start + series.values.size(), last_exclusive);

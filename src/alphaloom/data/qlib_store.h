@@ -70,9 +70,11 @@ class QlibStore {
   /// Whether features/<instrument>/ exists.
   bool HasInstrument(std::string_view instrument) const;
 
-  /// Reads one field through a memory map. Throws Error(kNotFound) naming instrument and field
-  /// when the file is absent, Error(kData) when it is malformed.
+  /// Reads one field (one open and read of its file). Throws Error(kNotFound) naming instrument
+  /// and field when the file is absent, Error(kData) when it is malformed.
   FieldSeries ReadField(std::string_view instrument, std::string_view field) const;
+  /// As ReadField, but nullopt when the file is absent.
+  std::optional<FieldSeries> TryReadField(std::string_view instrument, std::string_view field) const;
 
   /// Loads `fields` of `instruments` (all of the default market when empty) over calendar
   /// dates [start, end] (the whole calendar when nullopt) into a Panel; NaN where not stored.
