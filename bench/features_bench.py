@@ -483,10 +483,14 @@ def run_benchmarks(args: argparse.Namespace, store: Path, runs_dir: Path) -> dic
         else:
             path.unlink(missing_ok=True)  # 1.5 GB at full size; one is enough for the checks
     if subset:
+        # A file of symbols, not the comma list: `features --instruments` first probes
+        # instruments/<spec>.txt, and 100 codes make a file name too long (ENAMETOOLONG).
+        subset_file = runs_dir / "subset-instruments.txt"
+        subset_file.write_text(subset_codes.replace(",", "\n") + "\n")
         for threads in args.threads:
             print(f"running alphaloom, first {args.qlib_instruments} instruments, {thread_label(threads)} ...",
                   flush=True)
-            small[threads], path = run_alphaloom(args, store, threads, subset_codes, args.qlib_instruments,
+            small[threads], path = run_alphaloom(args, store, threads, str(subset_file), args.qlib_instruments,
                                                  "subset", runs_dir)
             if threads == args.threads[0]:
                 outputs["subset"] = path
