@@ -9,8 +9,9 @@
 namespace alphaloom::expr {
 namespace {
 
-template <typename Function>
-OperatorSpec Binary(std::string name, std::string signature, std::string doc, std::string nan_policy, Function f) {
+// The fields every element-wise operator shares; callers add the evaluation.
+OperatorSpec Elementwise(std::string name, std::string signature, std::string doc, std::string nan_policy,
+                         size_t arity) {
   OperatorSpec spec;
   spec.name = std::move(name);
   spec.signature = std::move(signature);
@@ -18,34 +19,31 @@ OperatorSpec Binary(std::string name, std::string signature, std::string doc, st
   spec.nan_policy = std::move(nan_policy);
   spec.warmup = "none";
   spec.kind = OperatorKind::kElementwise;
-  spec.series_arity = 2;
-  spec.constants_as_series = true;
+  spec.series_arity = arity;
+  spec.constants_as_series = arity > 1;
   spec.keeps_float32 = true;
-  spec.evaluate = [f](const OperatorCall& call, std::span<double> out) {
-    const auto a = call.inputs[0];
-    const auto b = call.inputs[1];
-    for (size_t row = 0; row < out.size(); ++row) out[row] = f(a[row], b[row]);
-  };
   spec.lookback = [](const std::vector<double>&) { return 0L; };
   return spec;
 }
 
 template <typename Function>
+OperatorSpec Binary(std::string name, std::string signature, std::string doc, std::string nan_policy, Function f) {
+  OperatorSpec spec = Elementwise(std::move(name), std::move(signature), std::move(doc), std::move(nan_policy), 2);
+  spec.evaluate = [f](const OperatorCall& call, std::span<double> out) {
+    const auto a = call.inputs[0];
+    const auto b = call.inputs[1];
+    for (size_t row = 0; row < out.size(); ++row) out[row] = f(a[row], b[row]);
+  };
+  return spec;
+}
+
+template <typename Function>
 OperatorSpec Unary(std::string name, std::string signature, std::string doc, std::string nan_policy, Function f) {
-  OperatorSpec spec;
-  spec.name = std::move(name);
-  spec.signature = std::move(signature);
-  spec.doc = std::move(doc);
-  spec.nan_policy = std::move(nan_policy);
-  spec.warmup = "none";
-  spec.kind = OperatorKind::kElementwise;
-  spec.series_arity = 1;
-  spec.keeps_float32 = true;
+  OperatorSpec spec = Elementwise(std::move(name), std::move(signature), std::move(doc), std::move(nan_policy), 1);
   spec.evaluate = [f](const OperatorCall& call, std::span<double> out) {
     const auto a = call.inputs[0];
     for (size_t row = 0; row < out.size(); ++row) out[row] = f(a[row]);
   };
-  spec.lookback = [](const std::vector<double>&) { return 0L; };
   return spec;
 }
 
@@ -93,22 +91,13 @@ void RegisterElementwiseOps(Registry& registry) {
   registry.Add(Unary("Not", "Not(x)", "1 when x is false (0), else 0", "NaN counts as true",
                      [](double x) { return Truthy(x) ? 0.0 : 1.0; }));
 
-  OperatorSpec if_spec;
-  if_spec.name = "If";
-  if_spec.signature = "If(c, a, b)";
-  if_spec.doc = "a where c is true (non-zero), else b";
-  if_spec.nan_policy = "a NaN condition counts as true (numpy.where)";
-  if_spec.warmup = "none";
-  if_spec.kind = OperatorKind::kElementwise;
-  if_spec.series_arity = 3;
-  if_spec.constants_as_series = true;
-  if_spec.keeps_float32 = true;
+  OperatorSpec if_spec = Elementwise("If", "If(c, a, b)", "a where c is true (non-zero), else b",
+                                     "a NaN condition counts as true (numpy.where)", 3);
   if_spec.evaluate = [](const OperatorCall& call, std::span<double> out) {
     for (size_t row = 0; row < out.size(); ++row) {
       out[row] = Truthy(call.inputs[0][row]) ? call.inputs[1][row] : call.inputs[2][row];
     }
   };
-  if_spec.lookback = [](const std::vector<double>&) { return 0L; };
   registry.Add(std::move(if_spec));
 }
 
