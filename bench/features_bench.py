@@ -19,7 +19,7 @@ qlib
     reshaping or writing); that is the Qlib time used in the ratios, which favours Qlib. The
     harness's ``main()`` runs unchanged inside a small wrapper that also records the CPU time of
     the process inside ``D.features`` (with kernels > 1 the workers' CPU is not counted).
-    Because Qlib needs about 0.25 s per instrument-history of 3200 days, it runs by default on
+    Because Qlib needs about 0.2 s per instrument-history of 3200 days, it runs by default on
     the first ``--qlib-instruments`` (100) instruments of the same store, and AlphaLoom runs on
     that subset too, which gives a measured ratio. Qlib's full-size time is then extrapolated
     linearly in output rows from the subset (rows / rows-per-second of the subset run); such
@@ -334,7 +334,8 @@ def run_alphaloom(args: argparse.Namespace, store: Path, threads: int, instrumen
     return result, best_out
 
 
-def run_qlib(args: argparse.Namespace, store: Path, kernels: int, instruments: str, runs_dir: Path) -> tuple[QlibRun, Path]:
+def run_qlib(args: argparse.Namespace, store: Path, kernels: int, instruments: str,
+             runs_dir: Path) -> tuple[QlibRun, Path]:
     out = runs_dir / f"qlib-k{kernels}.parquet"
     command = [str(args.qlib_python), "-c", QLIB_WRAPPER, str(args.harness.resolve().parent), args.harness.stem,
                str(store), str(out), "--set", FACTOR_SET, "--instruments", instruments, "--kernels", str(kernels)]
@@ -552,8 +553,8 @@ def run_benchmarks(args: argparse.Namespace, store: Path, runs_dir: Path) -> dic
                         target=f"<= {MEMORY_TARGET:g}x", met=ratio <= MEMORY_TARGET))
 
     print("\nratio = qlib D.features seconds / alphaloom process wall clock (above 1: alphaloom is faster); "
-          "ratio cpu = qlib cpu inside D.features / alphaloom process cpu;\nfor the memory rows, alphaloom's peak RSS / "
-          "the output matrix (rows x 158 x 4 bytes), lower is better\n")
+          "ratio cpu = qlib cpu inside D.features / alphaloom process cpu;\nfor the memory rows, "
+          "alphaloom's peak RSS / the output matrix (rows x 158 x 4 bytes), lower is better\n")
     print_table(rows)
 
     return {

@@ -39,14 +39,16 @@ std::vector<std::string> SplitCommas(std::string_view text) {
 // all | a market name | a file with one symbol per line | A,B,C
 std::vector<std::string> ResolveInstruments(const data::QlibStore& store, const std::string& spec) {
   std::vector<std::string> names;
+  // error_code overloads: a long A,B,C list is not a valid file name and must not throw here.
+  std::error_code ignored;
   const std::filesystem::path market_file = store.dir() / "instruments" / (spec + ".txt");
-  if (spec == "all" || std::filesystem::exists(market_file)) {
+  if (spec == "all" || std::filesystem::exists(market_file, ignored)) {
     for (const auto& span : store.Instruments(spec == "all" ? store.metadata().market : spec)) {
       names.push_back(span.instrument);
     }
     return names;
   }
-  if (std::filesystem::is_regular_file(spec)) {
+  if (std::filesystem::is_regular_file(spec, ignored)) {
     std::ifstream in(spec);
     std::string line;
     while (std::getline(in, line)) {

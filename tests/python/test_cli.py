@@ -97,3 +97,20 @@ def test_kill_during_ingest_leaves_old_store_whole(alphaloom, tmp_path):
     # A killed process cannot clean up its staging directory; the next run removes it.
     alphaloom("ingest", "--input", big, "--out", store, "--benchmark", "BENCH")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("store.tmp-")] == []
+
+
+def test_features_with_a_long_instrument_list(alphaloom, tmp_path):
+    """A comma list longer than a file name may be must still work (it was once taken for a path)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    names = [f"INSTRUMENT{i:03d}" for i in range(60)]
+    for name in names:
+        (raw / f"{name}.csv").write_text(GOOD)
+    alphaloom("ingest", "--input", raw, "--out", tmp_path / "store")
+    alphaloom("features", "--data", tmp_path / "store", "--expr", "R=$close/$open", "--instruments", ",".join(names),
+              "--out", tmp_path / "f.csv")
+    lines = (tmp_path / "f.csv").read_text().splitlines()
+    assert lines[0] == "datetime,instrument,R" and len(lines) == 1 + 2 * len(names)
+    result = alphaloom("features", "--data", tmp_path / "store", "--expr", "R=$close", "--instruments", "NOPE,XX",
+                       "--out", tmp_path / "g.csv", check=False)
+    assert result.returncode == 6 and "unknown instrument 'NOPE'" in result.stderr
