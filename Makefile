@@ -27,8 +27,10 @@ test: setup
 fuzz: setup
 	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
 
+## Side-by-side benchmarks against pandas and Qlib (minutes; prints ratios, see bench/README.md).
 bench: setup
 	.venv/bin/python bench/ingest_bench.py
+	.venv/bin/python bench/features_bench.py
 
 clean:
 	rm -rf $(BUILD) build-fuzz $(DEMO)

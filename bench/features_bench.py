@@ -62,7 +62,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-REPO = Path(__file__).resolve().parents[1]
+from bench_common import REPO, cpu_model, git_commit, thread_label
 BENCHMARK_SYMBOL = "BENCH"  # the index `alphaloom synth` writes beside the stocks
 FACTOR_SET = "alpha158"
 FACTOR_FILE = REPO / "src" / "alphaloom" / "factors" / f"{FACTOR_SET}.txt"
@@ -393,10 +393,6 @@ def gigabytes(value: float) -> str:
     return f"{value / 1e9:.2f} GB" if value >= 1e8 else f"{value / 1e6:.0f} MB"
 
 
-def thread_label(threads: int) -> str:
-    return f"{threads} thread" if threads == 1 else f"{threads} threads"
-
-
 def matrix_bytes(run: AlphaloomRun) -> int:
     return run.rows * run.columns * 4
 
@@ -578,28 +574,6 @@ def qlib_version(args: argparse.Namespace) -> str:
     result = subprocess.run([str(args.qlib_python), "-c", "import qlib; print(qlib.__version__)"],
                             capture_output=True, text=True)
     return result.stdout.strip() or "unknown"
-
-
-def git_commit() -> str:
-    """Short commit of the repository, with "+dirty" when the work tree has changes."""
-    try:
-        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain"], capture_output=True, text=True,
-                               check=True).stdout.strip()
-        return commit + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 if __name__ == "__main__":

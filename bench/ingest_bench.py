@@ -61,7 +61,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
+from bench_common import REPO, cpu_model, git_commit, thread_label
 BENCHMARK_SYMBOL = "BENCH"  # the index `alphaloom synth` writes beside the stocks
 READ_FIELD = "close"
 INGEST_TARGET = 20.0  # ingest at least 20x faster than pandas reading the same files
@@ -350,10 +350,6 @@ def copy_bandwidth(size_bytes: int, repeats: int = 5) -> float:
 # --- report ----------------------------------------------------------------------------------------
 
 
-def thread_label(threads: int) -> str:
-    return f"{threads} thread" if threads == 1 else f"{threads} threads"
-
-
 def seconds(value: float) -> str:
     return f"{value * 1e3:.1f} ms" if value < 1.0 else f"{value:.2f} s"
 
@@ -521,28 +517,6 @@ def run_benchmarks(args: argparse.Namespace, markets: dict[str, Path], csv_files
                        "copy_bytes_per_second": memory_bw, "same_size_copy_bytes_per_second": same_size_bw},
         "summary": [asdict(row) for row in rows],
     }
-
-
-def git_commit() -> str:
-    """Short commit of the repository, with "+dirty" when the work tree has changes."""
-    try:
-        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain"], capture_output=True, text=True,
-                               check=True).stdout.strip()
-        return commit + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 if __name__ == "__main__":
