@@ -62,45 +62,47 @@ void FeatureFrame::Write(const std::filesystem::path& path) const {
   }
   std::vector<std::shared_ptr<arrow::Field>> fields = {arrow::field("datetime", arrow::date32()),
                                                        arrow::field("instrument", arrow::utf8())};
-  std::vector<std::shared_ptr<arrow::Array>> arrays(2 + cols());
-  arrow::Date32Builder dates;
-  arrow::StringBuilder names;
-  for (size_t row = 0; row < rows(); ++row) {
-    CheckArrow(dates.Append(row_dates_[row].days()), path);
-    CheckArrow(names.Append(instrument(row)), path);
-  }
-  CheckArrow(dates.Finish(&arrays[0]), path);
-  CheckArrow(names.Finish(&arrays[1]), path);
-  // Columns are transposed out of the row-major matrix in row blocks that stay in cache.
-  // Missing values are written as float NaN (not Parquet nulls), as pandas and Qlib hold them.
-  std::vector<std::shared_ptr<arrow::Buffer>> buffers(cols());
-  for (size_t col = 0; col < cols(); ++col) {
-    fields.push_back(arrow::field(columns_[col], arrow::float32()));
-    auto buffer = arrow::AllocateBuffer(static_cast<int64_t>(rows() * sizeof(float)));
-    if (!buffer.ok()) throw Error(ErrorKind::kExternal, fmt::format("{}: {}", path.string(), buffer.status().ToString()));
-    buffers[col] = std::move(*buffer);
-  }
-  constexpr size_t kBlock = 256;
-  for (size_t block = 0; block < rows(); block += kBlock) {
-    const size_t block_end = std::min(rows(), block + kBlock);
-    for (size_t col = 0; col < cols(); ++col) {
-      float* column = reinterpret_cast<float*>(buffers[col]->mutable_data());
-      for (size_t row = block; row < block_end; ++row) column[row] = values_[row * cols() + col];
-    }
-  }
-  for (size_t col = 0; col < cols(); ++col) {
-    arrays[2 + col] = std::make_shared<arrow::FloatArray>(static_cast<int64_t>(rows()), buffers[col]);
-  }
-  const auto table = arrow::Table::Make(arrow::schema(fields), arrays);
+  for (const auto& column : columns_) fields.push_back(arrow::field(column, arrow::float32()));
+  const auto schema = arrow::schema(fields);
   // Factor values are nearly all distinct: dictionary encoding would only cost time.
   const auto properties = parquet::WriterProperties::Builder().disable_dictionary()->build();
   std::filesystem::path temporary = path;
   temporary += fmt::format(".tmp-{}", ::getpid());
-  {
+  try {
     auto out = arrow::io::FileOutputStream::Open(temporary.string());
     if (!out.ok()) throw Error(ErrorKind::kIo, fmt::format("{}: {}", temporary.string(), out.status().ToString()));
-    CheckArrow(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), *out, 64 * 1024, properties), path);
+    auto writer = parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), *out, properties);
+    if (!writer.ok()) throw Error(ErrorKind::kExternal, fmt::format("{}: {}", path.string(), writer.status().ToString()));
+    // One row group at a time: only a group's columns are transposed out of the row-major
+    // matrix, so the write adds little memory on top of the frame itself.
+    constexpr size_t kGroupRows = 16 * 1024;
+    for (size_t first = 0; first < rows(); first += kGroupRows) {
+      const size_t count = std::min(kGroupRows, rows() - first);
+      std::vector<std::shared_ptr<arrow::Array>> arrays(2 + cols());
+      arrow::Date32Builder dates;
+      arrow::StringBuilder names;
+      for (size_t row = first; row < first + count; ++row) {
+        CheckArrow(dates.Append(row_dates_[row].days()), path);
+        CheckArrow(names.Append(instrument(row)), path);
+      }
+      CheckArrow(dates.Finish(&arrays[0]), path);
+      CheckArrow(names.Finish(&arrays[1]), path);
+      // Missing values are written as float NaN (not Parquet nulls), as pandas and Qlib hold them.
+      for (size_t col = 0; col < cols(); ++col) {
+        auto buffer = arrow::AllocateBuffer(static_cast<int64_t>(count * sizeof(float)));
+        if (!buffer.ok()) throw Error(ErrorKind::kExternal, fmt::format("{}: {}", path.string(), buffer.status().ToString()));
+        float* column = reinterpret_cast<float*>((*buffer)->mutable_data());
+        for (size_t row = 0; row < count; ++row) column[row] = values_[(first + row) * cols() + col];
+        arrays[2 + col] = std::make_shared<arrow::FloatArray>(static_cast<int64_t>(count), std::move(*buffer));
+      }
+      CheckArrow((*writer)->WriteTable(*arrow::Table::Make(schema, arrays), static_cast<int64_t>(count)), path);
+    }
+    CheckArrow((*writer)->Close(), path);
     CheckArrow((*out)->Close(), path);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);
