@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/log.h"
@@ -94,18 +95,21 @@ void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
   if (args.data.empty() || args.out.empty()) throw Error(ErrorKind::kUsage, "features needs --data and --out");
   const data::QlibStore store = data::QlibStore::Open(args.data);
   const std::vector<std::string> instruments = ResolveInstruments(store, args.instruments);
-  const std::vector<std::string> fields = program.Fields();
-  for (const auto& field : fields) {
-    bool present = false;
-    for (const auto& name : instruments) {
-      const auto stored = store.Fields(name);
-      if (std::find(stored.begin(), stored.end(), field) != stored.end()) {
-        present = true;
-        break;
-      }
-    }
-    if (!present) LogWarn("field '{}' is not in {}: features that read it are NaN (as in Qlib)", field, args.data);
+  // A field no instrument has is a typo unless it is one a source may lack (vwap): then, as in
+  // Qlib, the features reading it are NaN.
+  std::set<std::string> stored;
+  for (const auto& name : instruments) {
+    for (auto& field : store.Fields(name)) stored.insert(std::move(field));
   }
+  for (const auto& field : program.Fields()) {
+    if (stored.count(field) != 0) continue;
+    if (field != "vwap") {
+      throw Error(ErrorKind::kNotFound, fmt::format("unknown field '${}': {} has {}", field, args.data,
+                                                    fmt::join(stored, " ")));
+    }
+    LogWarn("field '{}' is not in {}: features that read it are NaN (as in Qlib)", field, args.data);
+  }
+  const std::vector<std::string> fields = program.Fields();
   // Load the whole history so windows at --start are as full as the data allows.
   const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
   const data::Panel panel = store.LoadPanel(fields, instruments, std::nullopt, end, true);

@@ -42,6 +42,7 @@ TEST(Program, Alpha158CompilesIntoOneSharedDag) {
 
 TEST(Program, SemanticErrorsNameTheFactorAndPointAtTheArgument) {
   EXPECT_NE(CompileError("Foo($close)").find("unknown operator 'Foo'"), std::string::npos);
+  EXPECT_NE(CompileError("Mean($close, )").find("factor F: expression error at column 14"), std::string::npos);
   EXPECT_NE(CompileError("Mean($close)").find("takes 2 arguments, got 1"), std::string::npos);
   const std::string window = CompileError("Mean($close, 2.5)");
   EXPECT_NE(window.find("factor F:"), std::string::npos);

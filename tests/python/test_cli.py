@@ -114,3 +114,11 @@ def test_features_with_a_long_instrument_list(alphaloom, tmp_path):
     result = alphaloom("features", "--data", tmp_path / "store", "--expr", "R=$close", "--instruments", "NOPE,XX",
                        "--out", tmp_path / "g.csv", check=False)
     assert result.returncode == 6 and "unknown instrument 'NOPE'" in result.stderr
+    result = alphaloom("features", "--data", tmp_path / "store", "--expr", "R=$clsoe/$open", "--out", tmp_path / "h.csv",
+                       check=False)
+    assert result.returncode == 6 and "unknown field '$clsoe'" in result.stderr
+    result = alphaloom("features", "--data", tmp_path / "store", "--expr", "R=Mean($close, )", "--out",
+                       tmp_path / "h.csv", check=False)
+    assert result.returncode == 3 and "factor R: expression error at column 14" in result.stderr
+    assert result.stderr.rstrip().endswith("^")
+    assert not (tmp_path / "h.csv").exists()

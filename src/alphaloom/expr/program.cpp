@@ -21,7 +21,12 @@ class Compiler {
   size_t Compile(std::string_view name, std::string_view text, size_t& tree_size) {
     name_ = name;
     text_ = text;
-    const NodePtr root = Parse(text);
+    NodePtr root;
+    try {
+      root = Parse(text);
+    } catch (const Error& error) {
+      throw Error(error.kind(), fmt::format("factor {}: {}", name, error.what()));
+    }
     return Intern(*root, tree_size);
   }
 
