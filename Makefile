@@ -19,7 +19,7 @@ demo: setup
 	$(BIN) data info $(DEMO)/store
 	$(BIN) features --data $(DEMO)/store --set alpha158 --out $(DEMO)/alpha158.parquet
 
-## Every test: unit, integration, real-data, parity (ctest), then the bounded CSV fuzz run.
+## Every test: unit, integration, real-data, parity (ctest), then 60 s of each fuzz target.
 test: setup
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	bash scripts/fuzz.sh 60
