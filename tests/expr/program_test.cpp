@@ -53,7 +53,8 @@ TEST(Program, SemanticErrorsNameTheFactorAndPointAtTheArgument) {
   EXPECT_NE(CompileError("Mean(5, 3)").find("must be a series"), std::string::npos);
   EXPECT_NE(CompileError("1 + 2").find("at least one argument must be a series"), std::string::npos);
   EXPECT_NE(CompileError("EMA($close, 2.5)").find("smoothing factor"), std::string::npos);
-  EXPECT_NE(CompileError("Quantile($close, 5, inf)").find(""), std::string::npos);
+  EXPECT_NE(CompileError("Quantile($close, 5, inf)").find("'inf' is not a field"), std::string::npos);
+  EXPECT_NE(CompileError("Quantile($close, 5, 1e999)").find("'1e999' is not a number"), std::string::npos);
 }
 
 TEST(Program, FutureReadingRefIsAllowedForLabels) {
