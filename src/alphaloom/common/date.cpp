@@ -81,6 +81,20 @@ std::string Date::ToString() const {
 }
 
 std::optional<Date> ParseDate(std::string_view text) {
+  // Fast path for the common "YYYY-MM-DD" (every row of most bar files).
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    int digits[8];
+    size_t count = 0;
+    for (size_t pos : {0, 1, 2, 3, 5, 6, 8, 9}) {
+      const char c = text[pos];
+      if (c < '0' || c > '9') break;
+      digits[count++] = c - '0';
+    }
+    if (count == 8) {
+      return Make(digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3], digits[4] * 10 + digits[5],
+                  digits[6] * 10 + digits[7]);
+    }
+  }
   // Trim surrounding whitespace and quotes, then drop a time part.
   while (!text.empty() && (text.front() == ' ' || text.front() == '"')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '"' || text.back() == '\r')) text.remove_suffix(1);
