@@ -62,7 +62,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bench_common import REPO, cpu_model, git_commit, thread_label
+from bench_common import REPO, Row, add_market_arguments, cpu_model, git_commit, print_table, thread_label
 BENCHMARK_SYMBOL = "BENCH"  # the index `alphaloom synth` writes beside the stocks
 FACTOR_SET = "alpha158"
 FACTOR_FILE = REPO / "src" / "alphaloom" / "factors" / f"{FACTOR_SET}.txt"
@@ -149,28 +149,10 @@ class QlibRun:
     max_rss_bytes: int
 
 
-@dataclass
-class Row:
-    """One line of the summary table."""
-
-    task: str
-    alphaloom: str
-    peer: str
-    ratio: float
-    ratio_cpu: float | None
-    target: str
-    met: bool | None  # None: informational, no target
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--instruments", type=int, default=800, help="stocks in the market (default 800)")
-    parser.add_argument("--start", default="2012-01-02", help="first date (default 2012-01-02)")
-    parser.add_argument("--days", type=int, default=3200,
-                        help="weekdays in the market when --end is not given (default 3200)")
-    parser.add_argument("--end", help="last date (overrides --days)")
-    parser.add_argument("--seed", type=int, default=7, help="synth seed (default 7)")
+    add_market_arguments(parser)
     parser.add_argument("--repeats", type=int, default=1,
                         help="runs of each alphaloom measurement; the best counts (default 1). Qlib runs once")
     parser.add_argument("--threads", default=None,
@@ -395,18 +377,6 @@ def gigabytes(value: float) -> str:
 
 def matrix_bytes(run: AlphaloomRun) -> int:
     return run.rows * run.columns * 4
-
-
-def print_table(rows: list[Row]) -> None:
-    headers = ["task", "alphaloom", "peer", "ratio", "ratio cpu", "target", "met"]
-    cells = [[row.task, row.alphaloom, row.peer, f"{row.ratio:.2f}x",
-              f"{row.ratio_cpu:.2f}x" if row.ratio_cpu is not None else "-", row.target,
-              "-" if row.met is None else ("yes" if row.met else "NO")] for row in rows]
-    widths = [max(len(headers[column]), *(len(line[column]) for line in cells)) for column in range(len(headers))]
-    print("  ".join(header.ljust(width) for header, width in zip(headers, widths)))
-    print("  ".join("-" * width for width in widths))
-    for line in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)))
 
 
 def print_alphaloom(run: AlphaloomRun) -> None:

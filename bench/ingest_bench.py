@@ -61,7 +61,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from bench_common import REPO, cpu_model, git_commit, thread_label
+from bench_common import REPO, Row, add_market_arguments, cpu_model, git_commit, print_table, thread_label
 BENCHMARK_SYMBOL = "BENCH"  # the index `alphaloom synth` writes beside the stocks
 READ_FIELD = "close"
 INGEST_TARGET = 20.0  # ingest at least 20x faster than pandas reading the same files
@@ -78,28 +78,10 @@ class Timing:
     walls: list[float] = field(default_factory=list)
 
 
-@dataclass
-class Row:
-    """One line of the summary table."""
-
-    task: str
-    alphaloom: str
-    peer: str
-    ratio: float  # peer time / alphaloom time (wall clock)
-    ratio_cpu: float | None  # the same on CPU time, steadier when the machine is shared
-    target: str
-    met: bool | None  # None: informational, no target
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--instruments", type=int, default=800, help="stocks in the market (default 800)")
-    parser.add_argument("--start", default="2012-01-02", help="first date (default 2012-01-02)")
-    parser.add_argument("--days", type=int, default=3200,
-                        help="weekdays in the market when --end is not given (default 3200)")
-    parser.add_argument("--end", help="last date (overrides --days)")
-    parser.add_argument("--seed", type=int, default=7, help="synth seed (default 7)")
+    add_market_arguments(parser)
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the best counts (default 3)")
     parser.add_argument("--threads", default=None,
                         help="comma-separated ingest thread counts (default: 1 and the number of cores)")
@@ -359,18 +341,6 @@ def ingest_row(task: str, ours: Timing, peer_name: str, peer: Timing, target: fl
     return Row(task=task, alphaloom=seconds(ours.wall), peer=f"{peer_name} {seconds(peer.wall)}", ratio=ratio,
                ratio_cpu=peer.cpu / ours.cpu if ours.cpu > 0 else None,
                target=f">= {target:g}x" if target else "info", met=ratio >= target if target else None)
-
-
-def print_table(rows: list[Row]) -> None:
-    headers = ["task", "alphaloom", "peer", "ratio", "ratio cpu", "target", "met"]
-    cells = [[row.task, row.alphaloom, row.peer, f"{row.ratio:.2f}x",
-              f"{row.ratio_cpu:.2f}x" if row.ratio_cpu is not None else "-", row.target,
-              "-" if row.met is None else ("yes" if row.met else "NO")] for row in rows]
-    widths = [max(len(headers[column]), *(len(line[column]) for line in cells)) for column in range(len(headers))]
-    print("  ".join(header.ljust(width) for header, width in zip(headers, widths)))
-    print("  ".join("-" * width for width in widths))
-    for line in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)))
 
 
 def main() -> None:
