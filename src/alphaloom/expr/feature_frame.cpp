@@ -32,12 +32,6 @@ FeatureFrame::FeatureFrame(std::vector<std::string> columns, std::vector<std::st
   Check(row_dates_.size() == row_instruments_.size(), "one instrument per row");
 }
 
-size_t FeatureFrame::ColumnIndex(std::string_view column) const {
-  const auto found = std::find(columns_.begin(), columns_.end(), column);
-  if (found == columns_.end()) throw Error(ErrorKind::kNotFound, fmt::format("no column '{}'", column));
-  return static_cast<size_t>(found - columns_.begin());
-}
-
 void FeatureFrame::Write(const std::filesystem::path& path) const {
   const std::string extension = path.extension().string();
   if (extension == ".csv") {

@@ -29,8 +29,6 @@ class FeatureFrame {
   /// The whole matrix, rows() x cols(), row-major.
   std::span<const float> matrix() const { return values_; }
   std::span<float> matrix() { return values_; }
-  /// Index of `column`; throws Error(kNotFound).
-  size_t ColumnIndex(std::string_view column) const;
 
   /// Writes datetime, instrument, then the columns; .csv or .parquet by extension, through a
   /// temporary file and a rename. Throws Error(kUsage) for another extension.
