@@ -1,4 +1,4 @@
-// alphaloom features --data DIR --set alpha158[,alpha360] [--expr NAME=EXPR ...]
+// alphaloom features --data DIR --set alpha158[,alpha360,ta,cross] [--expr NAME=EXPR ...]
 //                    [--instruments all|MARKET|FILE|A,B] [--start D] [--end D] --out FILE [--explain]
 // alphaloom ops [--format text|markdown|json]
 #include <fmt/format.h>
@@ -102,14 +102,18 @@ void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
     for (auto& field : store.Fields(name)) stored.insert(std::move(field));
   }
   for (const auto& field : program.Fields()) {
-    if (stored.count(field) != 0) continue;
+    if (stored.count(field) != 0 || data::IsBenchmarkField(field)) continue;
     if (field != "vwap") {
       throw Error(ErrorKind::kNotFound, fmt::format("unknown field '${}': {} has {}", field, args.data,
                                                     fmt::join(stored, " ")));
     }
     LogWarn("field '{}' is not in {}: features that read it are NaN (as in Qlib)", field, args.data);
   }
-  const std::vector<std::string> fields = program.Fields();
+  std::vector<std::string> fields = program.Fields();
+  // Rows exist where the instrument has bars; benchmark fields cannot tell, so a program that
+  // reads only those also loads the close.
+  const auto is_benchmark = [](const std::string& field) { return data::IsBenchmarkField(field); };
+  if (std::all_of(fields.begin(), fields.end(), is_benchmark)) fields.push_back("close");
   // Load the whole history so windows at --start are as full as the data allows.
   const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
   const data::Panel panel = store.LoadPanel(fields, instruments, std::nullopt, end, true);
@@ -133,7 +137,7 @@ void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<FeaturesArgs>();
   CLI::App* command = app.add_subcommand("features", "Compute factor sets and expressions over a store");
   command->add_option("--data", args->data, "Store directory");
-  command->add_option("--set", args->sets, "Factor sets, comma-separated: built-in (alpha158, alpha360, cross) or files of NAME = expression lines");
+  command->add_option("--set", args->sets, "Factor sets, comma-separated: built-in (alpha158, alpha360, ta, cross) or files of NAME = expression lines");
   command->add_option("--expr", args->extra, "Extra factor NAME=EXPRESSION (repeatable)");
   command->add_option("--instruments", args->instruments, "all, a market name, a file of symbols, or A,B,C");
   command->add_option("--start", args->start, "First output date");

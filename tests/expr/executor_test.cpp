@@ -12,16 +12,26 @@
 namespace alphaloom::expr {
 namespace {
 
-const std::vector<std::string> kFields = {"open", "high", "low", "close", "volume", "vwap"};
+const std::vector<std::string> kFields = {"open", "high", "low", "close", "volume", "vwap", "bench_close"};
 
 // Six instruments over 150 weekdays: random walks, a late listing, an early delisting,
-// suspensions (NaN rows), a zero-volume day and a flat (one-price) bar.
+// suspensions (NaN rows), a zero-volume day and a flat (one-price) bar; bench_close is one
+// benchmark walk over every date, the same in each instrument's series.
 data::Panel MakePanel(uint32_t seed = 5) {
   const Calendar calendar = Calendar::Weekdays(Date::FromYmd(2020, 1, 1), Date::FromYmd(2020, 7, 28));
   std::vector<std::string> instruments = {"A", "B", "C", "D", "E", "F"};
   data::Panel panel(calendar, instruments, kFields);
   std::mt19937 random(seed);
   std::normal_distribution<double> noise(0, 0.02);
+  const size_t bench_field = kFields.size() - 1;
+  std::mt19937 bench_random(seed + 1);  // its own stream: the stocks' bars stay as they were
+  double bench = 100.0;
+  for (size_t date = 0; date < calendar.size(); ++date) {
+    bench *= std::exp(noise(bench_random) / 2);
+    for (size_t instrument = 0; instrument < instruments.size(); ++instrument) {
+      panel.Series(bench_field, instrument)[date] = static_cast<float>(bench);
+    }
+  }
   for (size_t instrument = 0; instrument < instruments.size(); ++instrument) {
     double close = 20.0 + 10.0 * static_cast<double>(instrument);
     const size_t first = instrument == 2 ? 40 : 0;
@@ -37,7 +47,7 @@ data::Panel MakePanel(uint32_t seed = 5) {
       if (instrument == 4 && date == 77) high = low = flat_open = flat_close = close;
       if (instrument == 5 && date == 90) volume = 0;
       const double values[] = {flat_open, high, low, flat_close, volume, (high + low + flat_close) / 3};
-      for (size_t field = 0; field < kFields.size(); ++field) {
+      for (size_t field = 0; field < bench_field; ++field) {
         // Store-like precision: bars are float32 on disk.
         panel.Series(field, instrument)[date] = static_cast<float>(values[field]);
       }
@@ -67,6 +77,7 @@ factors::FactorSet OneFactorPerOperator() {
         case ParamKind::kShift: args.push_back("3"); break;
         case ParamKind::kNumber: args.push_back("0.3"); break;
         case ParamKind::kSpan: args.push_back("10"); break;
+        case ParamKind::kPeriod: args.push_back("4"); break;
       }
     }
     std::string expression = spec->name + "(";
@@ -116,6 +127,7 @@ TEST(Executor, KnownValuesRowsAndFloat32Output) {
 TEST(Executor, ResultsAreIdenticalForOneAndManyThreads) {
   const data::Panel panel = MakePanel();
   factors::FactorSet set = factors::BuiltinFactorSet("alpha158");
+  set.Append(factors::BuiltinFactorSet("ta"));
   set.Append(OneFactorPerOperator());
   const FeatureFrame one = Compute(set, panel, 1);
   const FeatureFrame many = Compute(set, panel, 3);
@@ -130,6 +142,7 @@ TEST(Executor, NoFeatureChangesWhenTheFutureChanges) {
   for (auto& name : alpha360.names) name = "A360_" + name;  // OPEN0 etc. exist in both sets
   set.Append(alpha360);
   set.Append(factors::BuiltinFactorSet("cross"));
+  set.Append(factors::BuiltinFactorSet("ta"));
   set.Append(OneFactorPerOperator());
   const data::Panel panel = MakePanel();
   const FeatureFrame base = Compute(set, panel, 2);
@@ -158,6 +171,28 @@ TEST(Executor, NoFeatureChangesWhenTheFutureChanges) {
     }
     EXPECT_GT(compared, 0u);
   }
+}
+
+TEST(Executor, BenchmarkFieldsDoNotExtendAnInstrumentsRows) {
+  const data::Panel panel = MakePanel();
+  const std::vector<RowSpan> spans = SpansFromPanel(panel);
+  EXPECT_EQ(spans[2].first, 40u);  // C lists late
+  EXPECT_EQ(spans[3].last, 100u);  // D delists early
+  factors::FactorSet set;
+  set.names = {"BENCH", "EXCESS"};
+  set.expressions = {"$bench_close", "$close/Ref($close, 1) - $bench_close/Ref($bench_close, 1)"};
+  const FeatureFrame frame = Compute(set, panel, 2);
+  size_t rows_of_c = 0;
+  for (size_t row = 0; row < frame.rows(); ++row) {
+    if (frame.instrument(row) != "C") continue;
+    const size_t date = panel.calendar().LowerBound(frame.date(row));
+    if (rows_of_c++ == 0) {
+      EXPECT_EQ(date, 40u);
+      EXPECT_TRUE(std::isnan(frame.At(row, 1)));  // no previous close of its own yet
+    }
+    EXPECT_EQ(frame.At(row, 0), static_cast<float>(panel.At(6, 2, date)));
+  }
+  EXPECT_EQ(rows_of_c, panel.date_count() - 40);
 }
 
 TEST(Executor, MissingFieldIsAClearError) {

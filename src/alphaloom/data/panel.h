@@ -9,6 +9,16 @@
 
 namespace alphaloom::data {
 
+/// Fields named bench_<field> hold the benchmark instrument's <field> on the same dates, the
+/// same values in every instrument's series (QlibStore::LoadPanel fills them). They say nothing
+/// about whether the instrument itself has a bar on a date.
+inline constexpr std::string_view kBenchmarkFieldPrefix = "bench_";
+
+/// Whether `field` is a benchmark field (bench_close, bench_open, ...).
+inline bool IsBenchmarkField(std::string_view field) {
+  return field.size() > kBenchmarkFieldPrefix.size() && field.starts_with(kBenchmarkFieldPrefix);
+}
+
 /// Each field is one contiguous array laid out instrument-major: an instrument's whole history
 /// is contiguous, so rolling kernels stream through memory. Values start as NaN.
 class Panel {

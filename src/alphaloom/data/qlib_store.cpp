@@ -270,6 +270,21 @@ FieldSeries QlibStore::ReadField(std::string_view instrument, std::string_view f
   return std::move(*series);
 }
 
+FieldSeries QlibStore::ReadBenchmarkField(std::string_view field) const {
+  const std::string_view stored = field.substr(kBenchmarkFieldPrefix.size());
+  if (metadata_.benchmark.empty()) {
+    throw Error(ErrorKind::kNotFound, fmt::format("field '${}' needs a benchmark, but store {} records none "
+                                                  "(ingest with --benchmark SYMBOL)",
+                                                  field, dir_.string()));
+  }
+  std::optional<FieldSeries> series = TryReadField(metadata_.benchmark, stored);
+  if (!series) {
+    throw Error(ErrorKind::kNotFound, fmt::format("field '${}': benchmark '{}' of store {} has no field '{}'", field,
+                                                  metadata_.benchmark, dir_.string(), stored));
+  }
+  return std::move(*series);
+}
+
 Panel QlibStore::LoadPanel(std::span<const std::string> fields, std::span<const std::string> instruments,
                            std::optional<Date> start, std::optional<Date> end, bool missing_fields_as_nan) const {
   std::vector<std::string> names;
@@ -290,6 +305,16 @@ Panel QlibStore::LoadPanel(std::span<const std::string> fields, std::span<const 
   }
   Panel panel(Calendar(std::move(dates)), names, std::vector<std::string>(fields.begin(), fields.end()));
   for (size_t field_idx = 0; field_idx < fields.size(); ++field_idx) {
+    if (IsBenchmarkField(fields[field_idx])) {
+      const FieldSeries series = ReadBenchmarkField(fields[field_idx]);
+      const size_t from = std::max(series.start, first);
+      const size_t to = std::min(series.start + series.values.size(), last_exclusive);
+      for (size_t instrument_idx = 0; instrument_idx < names.size(); ++instrument_idx) {
+        std::span<double> out = panel.Series(field_idx, instrument_idx);
+        for (size_t day = from; day < to; ++day) out[day - first] = series.values[day - series.start];
+      }
+      continue;
+    }
     // An optional field (vwap) may exist for some instruments only; those without it stay NaN.
     size_t found = 0;
     for (size_t instrument_idx = 0; instrument_idx < names.size(); ++instrument_idx) {

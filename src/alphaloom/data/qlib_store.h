@@ -79,13 +79,20 @@ class QlibStore {
   /// Loads `fields` of `instruments` (all of the default market when empty) over calendar
   /// dates [start, end] (the whole calendar when nullopt) into a Panel; NaN where not stored.
   /// A field no instrument has is an Error(kNotFound) unless `missing_fields_as_nan` (Qlib reads
-  /// an absent $vwap as all-NaN).
+  /// an absent $vwap as all-NaN). A benchmark field bench_<f> (IsBenchmarkField) is the
+  /// benchmark's <f> (metadata().benchmark) on each date, copied into every instrument's series
+  /// (NaN where the benchmark has no bar); Error(kNotFound) naming the field and the store when
+  /// the store records no benchmark or the benchmark has no <f>, whatever `missing_fields_as_nan`.
   Panel LoadPanel(std::span<const std::string> fields, std::span<const std::string> instruments = {},
                   std::optional<Date> start = std::nullopt, std::optional<Date> end = std::nullopt,
                   bool missing_fields_as_nan = false) const;
 
   /// The validation findings recorded at ingest (empty for foreign stores).
   std::vector<Finding> Findings() const;
+
+  /// The benchmark's series for benchmark field `field` (bench_close -> its close); throws
+  /// Error(kNotFound) naming the field and the store when there is no benchmark or no such field.
+  FieldSeries ReadBenchmarkField(std::string_view field) const;
 
  private:
   std::filesystem::path dir_;

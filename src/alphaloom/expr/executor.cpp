@@ -212,6 +212,7 @@ std::vector<RowSpan> SpansFromPanel(const data::Panel& panel) {
   for (size_t instrument = 0; instrument < panel.instrument_count(); ++instrument) {
     RowSpan& span = spans[instrument];
     for (size_t field = 0; field < panel.fields().size(); ++field) {
+      if (data::IsBenchmarkField(panel.fields()[field])) continue;
       const auto series = panel.Series(field, instrument);
       for (size_t date = 0; date < series.size(); ++date) {
         if (std::isnan(series[date])) continue;

@@ -21,7 +21,8 @@ struct RowSpan {
   bool empty = true;
 };
 
-/// Spans from the data: first to last row where any of the panel's fields is non-NaN.
+/// Spans from the data: first to last row where any of the panel's own fields is non-NaN
+/// (benchmark fields, bench_*, are the same for every instrument and do not count).
 std::vector<RowSpan> SpansFromPanel(const data::Panel& panel);
 
 /// Output dates: calendar indices [begin, end) of the panel; rows are (date, instrument) for

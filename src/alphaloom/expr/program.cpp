@@ -68,6 +68,12 @@ class Compiler {
                                 spec.signature, value));
         }
         break;
+      case ParamKind::kPeriod:
+        if (!integer || value < 1 || value > kMaxPeriod) {
+          Fail(arg, fmt::format("{}: the period must be an integer from 1 to {}, got {}", spec.signature, kMaxPeriod,
+                                value));
+        }
+        break;
     }
     return value;
   }

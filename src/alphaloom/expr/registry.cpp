@@ -42,6 +42,7 @@ const Registry& DefaultRegistry() {
     RegisterElementwiseOps(built);
     RegisterTimeSeriesOps(built);
     RegisterCrossSectionalOps(built);
+    RegisterTaOps(built);
     return built;
   }();
   return registry;

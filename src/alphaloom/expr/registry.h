@@ -24,7 +24,11 @@ enum class ParamKind {
   kShift,   ///< an integer; negative looks into the future and is refused outside labels
   kNumber,  ///< any finite number (e.g. Quantile's q)
   kSpan,    ///< EMA: an integer span >= 1, or a smoothing factor in (0, 1)
+  kPeriod,  ///< TA-Lib-style period: an integer in [1, kMaxPeriod]
 };
+
+/// Largest period a kPeriod argument accepts (TA-Lib's own limit).
+inline constexpr double kMaxPeriod = 100000;
 
 /// Inputs of one evaluation: the series arguments over one instrument's rows (time-series and
 /// element-wise operators) or over one date's instruments (cross-sectional), and the constants.
@@ -75,6 +79,7 @@ const Registry& DefaultRegistry();
 void RegisterElementwiseOps(Registry& registry);
 void RegisterTimeSeriesOps(Registry& registry);
 void RegisterCrossSectionalOps(Registry& registry);
+void RegisterTaOps(Registry& registry);
 
 /// `alphaloom ops` output: "text", "markdown" or "json".
 std::string DescribeOperators(const Registry& registry, std::string_view format);
