@@ -33,9 +33,13 @@ int main(int argc, char** argv) {
   cli::AddDataCommand(app, global);
   cli::AddSynthCommand(app, global);
   cli::AddFeaturesCommand(app, global);
+  cli::AddMetricsCommand(app, global);
+  cli::AddGatesCommand(app, global);
 
   try {
     app.parse(argc, argv);
+  } catch (const cli::ExitStatus& status) {
+    return status.code;
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? 0 : ExitCode(ErrorKind::kUsage);
   } catch (const Error& error) {

@@ -41,6 +41,7 @@ make_venv() {  # make_venv DIR REQUIREMENTS
 }
 make_venv .venv requirements.txt
 make_venv .venv-qlib requirements-qlib.txt
+make_venv .venv-ref requirements-ref.txt
 
 # --- Native dependencies under .deps -----------------------------------------------------------
 deps=$root/.deps

@@ -121,7 +121,7 @@ std::vector<GateResult> EvaluateGates(const std::vector<Gate>& gates, const nloh
 }
 
 std::string FormatGateResults(const std::vector<GateResult>& results) {
-  std::string text = fmt::format("{:<28} {:<28} {:>14} {:>4} {:>12}  {}\n", "gate", "metric", "value", "", "threshold",
+  std::string text = fmt::format("{:<28} {:<28} {:>14} {:>4} {:>12}  {}\n", "gate", "metric", "value", "op", "threshold",
                                  "result");
   for (const GateResult& result : results) {
     const bool magnitude = !std::isnan(result.value) && result.compared != result.value;

@@ -160,7 +160,7 @@ void CheckLength(std::span<const double> series, size_t expected, std::string_vi
   }
 }
 
-nlohmann::json RiskAnalysisToJson(const RiskAnalysis& analysis) {
+nlohmann::ordered_json RiskAnalysisToJson(const RiskAnalysis& analysis) {
   return {{"mean", NumberToJson(analysis.mean)},
           {"std", NumberToJson(analysis.std)},
           {"annualized_return", NumberToJson(analysis.annualized_return)},
@@ -188,7 +188,7 @@ std::optional<double> NumberFromJson(const nlohmann::json& value) {
   return std::nullopt;
 }
 
-nlohmann::json Summarize(const SummaryInputs& inputs, const Conventions& conventions, std::string_view preset) {
+nlohmann::ordered_json Summarize(const SummaryInputs& inputs, const Conventions& conventions, std::string_view preset) {
   ValidateConventions(conventions);
   const size_t periods = inputs.returns.size();
   CheckLength(inputs.benchmark, periods, "benchmark");
@@ -210,7 +210,7 @@ nlohmann::json Summarize(const SummaryInputs& inputs, const Conventions& convent
   Context context{net, inputs.returns, inputs.benchmark, inputs.costs, inputs.turnover, &inputs, conventions,
                   ComputeSharpeStatistics(net, conventions)};
 
-  nlohmann::json summary = nlohmann::json::object();
+  nlohmann::ordered_json summary = nlohmann::ordered_json::object();
   if (!inputs.dates.empty()) {
     summary["start"] = inputs.dates.front().ToString();
     summary["end"] = inputs.dates.back().ToString();
@@ -233,7 +233,7 @@ nlohmann::json Summarize(const SummaryInputs& inputs, const Conventions& convent
 
   const QlibAccumulation accumulation =
       conventions.compounding == Compounding::kSum ? QlibAccumulation::kSum : QlibAccumulation::kProduct;
-  nlohmann::json risk = {{"return", RiskAnalysisToJson(QlibRiskAnalysis(net, conventions.periods_per_year,
+  nlohmann::ordered_json risk = {{"return", RiskAnalysisToJson(QlibRiskAnalysis(net, conventions.periods_per_year,
                                                                         accumulation))}};
   if (!inputs.benchmark.empty()) {
     risk["excess_return_without_cost"] = RiskAnalysisToJson(QlibRiskAnalysis(

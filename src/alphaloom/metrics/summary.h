@@ -45,7 +45,7 @@ struct SummaryMetric {
 /// The table of summary numbers, in output order.
 std::span<const SummaryMetric> SummaryMetrics();
 
-/// The summary of `inputs` under `conventions`, named `preset` in the output's "conventions"
+/// The summary of `inputs` under `conventions` (keys in the order above), named `preset` in the output's "conventions"
 /// object. Top level: "start"/"end" (when dates are given), "conventions", every applicable key
 /// of SummaryMetrics(), and "risk_analysis": Qlib's five numbers (qlib_risk_analysis.h, mode
 /// "sum" under kSum, "product" under kCompound, N = periods_per_year) of "return" (the net
@@ -53,7 +53,7 @@ std::span<const SummaryMetric> SummaryMetrics();
 /// Numbers are JSON numbers when finite, null for NaN, and the strings "Infinity" / "-Infinity".
 /// Throws Error(kData) when a series' length differs from `returns`' and Error(kConfig) for
 /// invalid conventions.
-nlohmann::json Summarize(const SummaryInputs& inputs, const Conventions& conventions, std::string_view preset);
+nlohmann::ordered_json Summarize(const SummaryInputs& inputs, const Conventions& conventions, std::string_view preset);
 
 /// A summary number as JSON (null for NaN, "Infinity" / "-Infinity" for infinities).
 nlohmann::json NumberToJson(double value);
