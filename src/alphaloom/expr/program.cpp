@@ -191,7 +191,7 @@ std::string Program::Explain() const {
       "fields: {}\n",
       names_.size(), nodes_.size(), operators, cross_sectional, max_stage + 1, max_stage == 0 ? "" : "s",
       unshared_node_count_, fmt::join(Fields(), " "));
-  // Rows of history each node reads, accumulated along its inputs (-1: unbounded, e.g. EMA).
+  // Rows of history each node reads, accumulated along its inputs (-1: unbounded, a recursion).
   std::vector<long> history(nodes_.size(), 0);
   long longest = 0;
   for (size_t index = 0; index < nodes_.size(); ++index) {
@@ -203,7 +203,7 @@ std::string Program::Explain() const {
     history[index] = (own < 0 || deepest < 0) ? -1 : own + deepest;
     longest = (history[index] < 0 || longest < 0) ? -1 : std::max(longest, history[index]);
   }
-  text += longest < 0 ? "history read: unbounded (EMA)\n"
+  text += longest < 0 ? "history read: unbounded (a recursive operator: EMA, TaEMA, TaRSI, ...)\n"
                       : fmt::format("history read: up to {} rows before each output row\n", longest);
   std::vector<size_t> shared;
   for (size_t index = 0; index < nodes_.size(); ++index) {
