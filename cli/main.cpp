@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   cli::AddFeaturesCommand(app, global);
   cli::AddMetricsCommand(app, global);
   cli::AddGatesCommand(app, global);
+  cli::AddLabelCommand(app, global);
+  cli::AddCvCommand(app, global);
 
   try {
     app.parse(argc, argv);

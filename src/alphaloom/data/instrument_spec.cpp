@@ -1,0 +1,56 @@
+#include "alphaloom/data/instrument_spec.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "alphaloom/common/error.h"
+
+namespace alphaloom::data {
+namespace {
+
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> parts;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    if (comma != 0) parts.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::vector<std::string> ResolveInstruments(const QlibStore& store, const std::string& spec) {
+  std::vector<std::string> names;
+  // error_code overloads: a long A,B,C list is not a valid file name and must not throw here.
+  std::error_code ignored;
+  const std::filesystem::path market_file = store.dir() / "instruments" / (spec + ".txt");
+  if (spec == "all" || std::filesystem::exists(market_file, ignored)) {
+    for (const auto& span : store.Instruments(spec == "all" ? store.metadata().market : spec)) {
+      names.push_back(span.instrument);
+    }
+  } else if (std::filesystem::is_regular_file(spec, ignored)) {
+    std::ifstream in(spec);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) names.push_back(line);
+    }
+  } else {
+    names = SplitCommas(spec);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const auto& name : names) {
+    if (!store.HasInstrument(name)) {
+      throw Error(ErrorKind::kNotFound, fmt::format("--instruments: unknown instrument '{}' in {}", name, store.dir().string()));
+    }
+  }
+  return names;
+}
+
+}  // namespace alphaloom::data

@@ -1,0 +1,48 @@
+#pragma once
+// The label stage: the `label:` section of a workflow (or the `alphaloom label` flags) and the
+// computation of the labels it asks for over a store.
+#include <optional>
+#include <span>
+#include <string>
+
+#include "alphaloom/common/thread_pool.h"
+#include "alphaloom/data/qlib_store.h"
+#include "alphaloom/label/forward.h"
+#include "alphaloom/label/label_frame.h"
+#include "alphaloom/label/states.h"
+#include "alphaloom/label/triple_barrier.h"
+#include "alphaloom/label/weights.h"
+#include "alphaloom/pipeline/config_section.h"
+
+namespace alphaloom::pipeline {
+
+enum class LabelKind { kForward, kStates, kTripleBarrier, kMeta };
+
+struct LabelConfig {
+  LabelKind kind = LabelKind::kForward;
+  label::ForwardSpec forward;        ///< forward and states
+  label::StateSpec states;           ///< states
+  label::TripleBarrierSpec barrier;  ///< triple_barrier and meta
+  std::string side;                  ///< expression giving the side (+1/-1, 0 = no trade); required for meta
+  std::optional<label::WeightSpec> weights;
+};
+
+/// Reads a label section. Keys (kind decides which apply; any other key is an error):
+///   kind: forward | states | triple_barrier | meta          (default forward)
+///   forward, states: horizon (1), form: qlib | close (qlib), normalize: none | cs_zscore | cs_rank,
+///                    price (close); states also thresholds (list), lowest
+///   triple_barrier, meta: volatility: ewm | book_daily | atr (ewm), span (100), atr_period (14),
+///                    profit_take (1), stop_loss (1), vertical_bars (5), min_ret (0),
+///                    timeout: sign | zero (sign), side (expression; required for meta)
+///   every kind: weights: none | uniqueness | attribution (none), decay (1)
+LabelConfig ReadLabelConfig(ConfigSection& section);
+
+/// Computes the labels of `instruments` over the whole store calendar up to `end`, with weights
+/// when configured. Loads close (and high, low for ATR, and the side expression's fields).
+label::LabelFrame ComputeLabels(const data::QlibStore& store, std::span<const std::string> instruments,
+                                const LabelConfig& config, ThreadPool& pool, std::optional<Date> end = std::nullopt);
+
+/// Keeps the rows dated in [start, end] (either bound optional); t1 may lie beyond `end`.
+void RestrictDates(label::LabelFrame& frame, std::optional<Date> start, std::optional<Date> end);
+
+}  // namespace alphaloom::pipeline

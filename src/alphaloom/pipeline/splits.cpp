@@ -1,0 +1,55 @@
+#include "alphaloom/pipeline/splits.h"
+
+namespace alphaloom::pipeline {
+namespace {
+
+void ReadSegment(ConfigSection& parent, std::string_view name, Date& start, Date& end) {
+  ConfigSection segment = parent.Child(name);
+  start = segment.RequiredDate("start");
+  end = segment.RequiredDate("end");
+  segment.RejectUnknownKeys();
+}
+
+}  // namespace
+
+SplitConfig ReadSplitConfig(ConfigSection& section) {
+  SplitConfig config;
+  const std::string kind = section.Choice("kind", "walk_forward", {"walk_forward", "purged_kfold", "cpcv", "segments"});
+  if (kind == "walk_forward") {
+    cv::WalkForwardSpec spec;
+    spec.expanding = section.Choice("train", "expanding", {"expanding", "rolling"}) == "expanding";
+    spec.train_days = section.Int("train_days", spec.train_days);
+    spec.test_days = section.Int("test_days", spec.test_days);
+    spec.step_days = section.Int("step_days", 0);
+    spec.gap_days = section.Int("embargo_days", 0);
+    spec.valid_days = section.Int("valid_days", 0);
+    spec.first_test = section.OptionalDate("first_test");
+    config.spec = spec;
+  } else if (kind == "purged_kfold") {
+    config.spec = cv::PurgedKFoldSpec{section.Int("folds", 5), section.Double("embargo_pct", 0.01)};
+  } else if (kind == "cpcv") {
+    const int groups = section.Int("groups", 6);
+    const int test_groups = section.Int("test_groups", 2);
+    config.spec = cv::CpcvSpec{groups, test_groups, section.Double("embargo_pct", 0.01)};
+  } else {
+    cv::SegmentsSpec spec;
+    ReadSegment(section, "train", spec.train_start, spec.train_end);
+    ReadSegment(section, "test", spec.test_start, spec.test_end);
+    if (section.Has("valid")) {
+      Date start, end;
+      ReadSegment(section, "valid", start, end);
+      spec.valid_start = start;
+      spec.valid_end = end;
+    }
+    section.Allow("valid");
+    spec.embargo_days = section.Int("embargo_days", 0);
+    spec.purge = section.Bool("purge", true);
+    config.spec = spec;
+  }
+  config.start = section.OptionalDate("start");
+  config.end = section.OptionalDate("end");
+  section.RejectUnknownKeys();
+  return config;
+}
+
+}  // namespace alphaloom::pipeline
