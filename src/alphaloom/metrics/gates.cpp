@@ -75,9 +75,10 @@ std::vector<Gate> ParseGatesConfig(std::string_view text, std::string_view sourc
                                                                 "threshold", source));
   for (const auto& item : map) {
     const std::string key = item.first.as<std::string>();
-    std::erase_if(gates, [&](const Gate& gate) { return gate.key == key; });
+    const auto existing = std::find_if(gates.begin(), gates.end(), [&](const Gate& gate) { return gate.key == key; });
     if (item.second.IsNull()) {
-      GateFromKey(key, 0.0, source);  // validates the key of a removed gate too
+      GateFromKey(key, 0.0, source);  // a removed gate's key must be valid too
+      if (existing != gates.end()) gates.erase(existing);
       continue;
     }
     double threshold = std::numeric_limits<double>::quiet_NaN();
@@ -90,7 +91,12 @@ std::vector<Gate> ParseGatesConfig(std::string_view text, std::string_view sourc
     if (!std::isfinite(threshold)) {
       throw Error(ErrorKind::kConfig, fmt::format("{}: gate '{}' needs a finite threshold", source, key));
     }
-    gates.push_back(GateFromKey(key, threshold, source));
+    Gate gate = GateFromKey(key, threshold, source);
+    if (existing != gates.end()) {
+      *existing = std::move(gate);
+    } else {
+      gates.push_back(std::move(gate));
+    }
   }
   return gates;
 }

@@ -28,7 +28,8 @@ std::vector<Gate> DefaultGates();
 /// Parses a gates config (YAML or JSON text; `source` names it in errors). The gates are the
 /// map under top-level `gates`, or under `metrics: {gates: ...}` in a workflow file; each key is
 /// "<metric>_min" or "<metric>_max" with a metric of SummaryMetrics() and a number as value.
-/// Keys given replace the default with the same key; `null` removes it; other defaults stay.
+/// A key given replaces the default of the same key in place; `null` removes it; new keys are
+/// appended; the other defaults stay.
 /// A file with neither map yields DefaultGates(). Throws Error(kConfig) naming the key for an
 /// unknown key or a non-numeric threshold, and for text that is not YAML.
 std::vector<Gate> ParseGatesConfig(std::string_view text, std::string_view source);
