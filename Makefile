@@ -12,12 +12,15 @@ setup:
 
 build: setup
 
-## Main job on the embedded defaults: synthetic market -> ingest -> store summary -> Alpha158.
+## Main job on the embedded defaults: synthetic market -> ingest -> store summary -> Alpha158 ->
+## labels -> the walk-forward fold plan.
 demo: setup
 	$(BIN) synth --out $(DEMO)/raw --instruments 100 --start 2012-01-02 --end 2024-12-31 --seed 7
 	$(BIN) ingest --input $(DEMO)/raw --out $(DEMO)/store --benchmark BENCH
 	$(BIN) data info $(DEMO)/store
 	$(BIN) features --data $(DEMO)/store --set alpha158 --out $(DEMO)/alpha158.parquet
+	$(BIN) label --data $(DEMO)/store --config examples/quickstart.yaml --out $(DEMO)/labels.parquet
+	$(BIN) cv plan --config examples/quickstart.yaml --labels $(DEMO)/labels.parquet
 
 ## Every test: unit, integration, real-data, parity (ctest), then 60 s of each fuzz target.
 test: setup
@@ -31,6 +34,7 @@ fuzz: setup
 bench: setup
 	.venv/bin/python bench/ingest_bench.py
 	.venv/bin/python bench/features_bench.py
+	$(BUILD)/bench/bench_label_cv
 
 clean:
 	rm -rf $(BUILD) build-fuzz $(DEMO)
