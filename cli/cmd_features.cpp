@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <set>
 
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/log.h"
+#include "alphaloom/data/instrument_spec.h"
 #include "alphaloom/data/qlib_store.h"
 #include "alphaloom/expr/executor.h"
 #include "alphaloom/factors/factor_set.h"
@@ -35,39 +35,6 @@ std::vector<std::string> SplitCommas(std::string_view text) {
     text.remove_prefix(comma + 1);
   }
   return parts;
-}
-
-// all | a market name | a file with one symbol per line | A,B,C
-std::vector<std::string> ResolveInstruments(const data::QlibStore& store, const std::string& spec) {
-  std::vector<std::string> names;
-  // error_code overloads: a long A,B,C list is not a valid file name and must not throw here.
-  std::error_code ignored;
-  const std::filesystem::path market_file = store.dir() / "instruments" / (spec + ".txt");
-  if (spec == "all" || std::filesystem::exists(market_file, ignored)) {
-    for (const auto& span : store.Instruments(spec == "all" ? store.metadata().market : spec)) {
-      names.push_back(span.instrument);
-    }
-    return names;
-  }
-  if (std::filesystem::is_regular_file(spec, ignored)) {
-    std::ifstream in(spec);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) names.push_back(line);
-    }
-  } else {
-    names = SplitCommas(spec);
-  }
-  // Rows are ordered by (datetime, instrument) like Qlib's, so instruments are sorted by code.
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  for (const auto& name : names) {
-    if (!store.HasInstrument(name)) {
-      throw Error(ErrorKind::kNotFound, fmt::format("--instruments: unknown instrument '{}' in {}", name, store.dir().string()));
-    }
-  }
-  return names;
 }
 
 factors::FactorSet BuildFactorSet(const FeaturesArgs& args) {
@@ -94,7 +61,7 @@ void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
   }
   if (args.data.empty() || args.out.empty()) throw Error(ErrorKind::kUsage, "features needs --data and --out");
   const data::QlibStore store = data::QlibStore::Open(args.data);
-  const std::vector<std::string> instruments = ResolveInstruments(store, args.instruments);
+  const std::vector<std::string> instruments = data::ResolveInstruments(store, args.instruments);
   // A field no instrument has is a typo unless it is one a source may lack (vwap): then, as in
   // Qlib, the features reading it are NaN.
   std::set<std::string> stored;
