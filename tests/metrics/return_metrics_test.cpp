@@ -269,6 +269,8 @@ TEST(ConditionalValueAtRisk, HistoricalAndParametric) {
   const double density = std::exp(-0.5 * z * z) / std::sqrt(2 * M_PI);
   EXPECT_NEAR(ConditionalValueAtRisk(kFinml, {}, 0.95, TailMethod::kParametric),
               0.0002 - 0.013989282 * density / 0.05, 3e-9);
+  // quantstats 0.0.86 `cvar(r)` (parametric) on the same series, measured in .venv-ref.
+  EXPECT_NEAR(ConditionalValueAtRisk(kFinml, {}, 0.95, TailMethod::kParametric), -0.028655870347437735, 1e-15);
   EXPECT_DOUBLE_EQ(ConditionalValueAtRisk(kFlat), 0.002);
   EXPECT_DOUBLE_EQ(ConditionalValueAtRisk(kFlat, {}, 0.95, TailMethod::kParametric), 0.002);
   EXPECT_TRUE(std::isnan(ConditionalValueAtRisk(kEmpty)));

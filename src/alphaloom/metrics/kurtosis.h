@@ -6,8 +6,8 @@
 // KurtosisForm::kExcess (normal = 0) is what empyrical, quantstats and the summary report;
 // KurtosisForm::kRaw (normal = 3) is what the PSR/DSR formulas need (reference/finml.md 5.1:
 // passing excess kurtosis there is the classic bug).
-// Edge cases: empty -> NaN; unbiased with n < 4 -> NaN; zero variance -> NaN (pandas returns 0
-// there; documented difference).
+// Edge cases: empty -> NaN; unbiased with n < 4 -> NaN; zero variance -> NaN (as scipy and
+// quantstats 0.0.86 on pandas 3.1).
 // Source: scipy / pandas; reference/finml.md sections 5.1 and 6.
 #include <span>
 

@@ -3,8 +3,8 @@
 //   biased (default):  g1 = m3 / m2^(3/2),  m_k = (1/n) sum (r - mean)^k       (scipy.stats.skew)
 //   unbiased:          G1 = g1 * sqrt(n (n - 1)) / (n - 2)                      (pandas Series.skew)
 // Conventions: NaN policy only.
-// Edge cases: empty -> NaN; unbiased with n < 3 -> NaN; zero variance -> NaN (pandas returns 0
-// there; documented difference).
+// Edge cases: empty -> NaN; unbiased with n < 3 -> NaN; zero variance -> NaN (as scipy and
+// quantstats 0.0.86 on pandas 3.1).
 // Source: empyrical / scipy (biased), quantstats / pandas (unbiased); reference/finml.md sections
 // 5.1 (the PSR uses the biased estimate) and 6.
 #include <span>
