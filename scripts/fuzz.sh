@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=(csv_reader:tests/fuzz/corpus expr_parser:tests/fuzz/corpus-expr)
+targets=(csv_reader:tests/fuzz/corpus expr_parser:tests/fuzz/corpus-expr label_file:tests/fuzz/corpus-labels
+         workflow_config:tests/fuzz/corpus-config)
 if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DALPHALOOM_FUZZ=ON -DALPHALOOM_BUILD_TESTS=OFF -DALPHALOOM_BUILD_BENCH=OFF >/dev/null

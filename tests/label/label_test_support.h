@@ -19,7 +19,11 @@ inline data::Panel ClosePanel(const std::vector<std::vector<double>>& closes) {
     if (weekday != 0 && weekday != 6) days.push_back(d);
   }
   std::vector<std::string> names;
-  for (size_t i = 0; i < closes.size(); ++i) names.push_back("I" + std::to_string(i));
+  for (size_t i = 0; i < closes.size(); ++i) {
+    std::string name = "I";  // not "I" + to_string(i): g++ 12 warns falsely (-Wrestrict) on that
+    name += std::to_string(i);
+    names.push_back(name);
+  }
   data::Panel panel(Calendar(days), names, {"close", "high", "low"});
   for (size_t i = 0; i < closes.size(); ++i) {
     for (size_t t = 0; t < dates; ++t) {

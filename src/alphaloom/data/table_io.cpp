@@ -171,67 +171,17 @@ bool ParseNumber(std::string_view text, double& value) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
-std::string MissingColumnMessage(const std::filesystem::path& path, std::string_view name,
+std::string MissingColumnMessage(const std::string& source, std::string_view name,
                                  const std::vector<std::string>& header) {
-  return fmt::format("{}: missing column '{}' (has: {})", path.string(), name, fmt::join(header, ", "));
+  return fmt::format("{}: missing column '{}' (has: {})", source, name, fmt::join(header, ", "));
 }
 
 Table ReadCsv(const std::filesystem::path& path, std::span<const ColumnRequest> requests) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open for reading", path.string()));
-  std::string line;
-  if (!std::getline(in, line)) throw Error(ErrorKind::kData, fmt::format("{}: empty file (no header line)", path.string()));
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-  std::vector<std::string> header;
-  for (auto& cell : SplitCsvLine(line)) header.emplace_back(Trim(cell));
-  Table table;
-  std::vector<size_t> source_index;
-  for (const auto& request : requests) {
-    const auto found = std::find(header.begin(), header.end(), request.name);
-    if (found == header.end()) {
-      if (request.required) throw Error(ErrorKind::kData, MissingColumnMessage(path, request.name, header));
-      continue;
-    }
-    table.columns.push_back(TableColumn{request.name, request.type, {}, {}, {}});
-    source_index.push_back(static_cast<size_t>(found - header.begin()));
-  }
-  size_t line_number = 1;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (Trim(line).empty()) continue;
-    const std::vector<std::string> cells = SplitCsvLine(line);
-    if (cells.size() != header.size()) {
-      throw Error(ErrorKind::kData, fmt::format("{}:{}: {} cells, the header has {}", path.string(), line_number,
-                                                cells.size(), header.size()));
-    }
-    for (size_t col = 0; col < table.columns.size(); ++col) {
-      TableColumn& column = table.columns[col];
-      const std::string& cell = cells[source_index[col]];
-      switch (column.type) {
-        case ColumnType::kString: column.strings.emplace_back(Trim(cell)); break;
-        case ColumnType::kNumber: {
-          double value = 0;
-          if (!ParseNumber(cell, value)) {
-            throw Error(ErrorKind::kData, fmt::format("{}:{}: column '{}': not a number: '{}'", path.string(),
-                                                      line_number, column.name, cell));
-          }
-          column.numbers.push_back(value);
-          break;
-        }
-        case ColumnType::kDate: {
-          const std::optional<Date> date = ParseDate(Trim(cell));
-          if (!date) {
-            throw Error(ErrorKind::kData, fmt::format("{}:{}: column '{}': {}", path.string(), line_number, column.name,
-                                                      Trim(cell).empty() ? std::string("missing date")
-                                                                         : fmt::format("not a date: '{}'", cell)));
-          }
-          column.dates.push_back(*date);
-          break;
-        }
-      }
-    }
-  }
-  return table;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseTableCsv(text.str(), path.string(), requests);
 }
 
 Table ReadParquet(const std::filesystem::path& path, std::span<const ColumnRequest> requests) {
@@ -243,7 +193,7 @@ Table ReadParquet(const std::filesystem::path& path, std::span<const ColumnReque
   for (const auto& request : requests) {
     const auto column = source->GetColumnByName(request.name);
     if (!column) {
-      if (request.required) throw Error(ErrorKind::kData, MissingColumnMessage(path, request.name, header));
+      if (request.required) throw Error(ErrorKind::kData, MissingColumnMessage(path.string(), request.name, header));
       continue;
     }
     TableColumn out{request.name, request.type, {}, {}, {}};
@@ -274,6 +224,63 @@ Table ReadParquet(const std::filesystem::path& path, std::span<const ColumnReque
 }
 
 }  // namespace
+
+Table ParseTableCsv(std::string_view text, const std::string& source, std::span<const ColumnRequest> requests) {
+  std::istringstream in{std::string(text)};
+  std::string line;
+  if (!std::getline(in, line)) throw Error(ErrorKind::kData, fmt::format("{}: empty file (no header line)", source));
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  std::vector<std::string> header;
+  for (auto& cell : SplitCsvLine(line)) header.emplace_back(Trim(cell));
+  Table table;
+  std::vector<size_t> source_index;
+  for (const auto& request : requests) {
+    const auto found = std::find(header.begin(), header.end(), request.name);
+    if (found == header.end()) {
+      if (request.required) throw Error(ErrorKind::kData, MissingColumnMessage(source, request.name, header));
+      continue;
+    }
+    table.columns.push_back(TableColumn{request.name, request.type, {}, {}, {}});
+    source_index.push_back(static_cast<size_t>(found - header.begin()));
+  }
+  size_t line_number = 1;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (Trim(line).empty()) continue;
+    const std::vector<std::string> cells = SplitCsvLine(line);
+    if (cells.size() != header.size()) {
+      throw Error(ErrorKind::kData, fmt::format("{}:{}: {} cells, the header has {}", source, line_number,
+                                                cells.size(), header.size()));
+    }
+    for (size_t col = 0; col < table.columns.size(); ++col) {
+      TableColumn& column = table.columns[col];
+      const std::string& cell = cells[source_index[col]];
+      switch (column.type) {
+        case ColumnType::kString: column.strings.emplace_back(Trim(cell)); break;
+        case ColumnType::kNumber: {
+          double value = 0;
+          if (!ParseNumber(cell, value)) {
+            throw Error(ErrorKind::kData, fmt::format("{}:{}: column '{}': not a number: '{}'", source,
+                                                      line_number, column.name, cell));
+          }
+          column.numbers.push_back(value);
+          break;
+        }
+        case ColumnType::kDate: {
+          const std::optional<Date> date = ParseDate(Trim(cell));
+          if (!date) {
+            throw Error(ErrorKind::kData, fmt::format("{}:{}: column '{}': {}", source, line_number, column.name,
+                                                      Trim(cell).empty() ? std::string("missing date")
+                                                                         : fmt::format("not a date: '{}'", cell)));
+          }
+          column.dates.push_back(*date);
+          break;
+        }
+      }
+    }
+  }
+  return table;
+}
 
 size_t TableColumn::size() const {
   switch (type) {

@@ -57,4 +57,7 @@ struct ColumnRequest {
 /// row for Parquet) and the column for a missing required column or a bad cell.
 Table ReadTable(const std::filesystem::path& path, std::span<const ColumnRequest> requests);
 
+/// ReadTable's CSV parser on text already in memory; `source` names it in messages.
+Table ParseTableCsv(std::string_view text, const std::string& source, std::span<const ColumnRequest> requests);
+
 }  // namespace alphaloom::data

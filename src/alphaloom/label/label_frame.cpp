@@ -29,13 +29,27 @@ data::Table LabelFrame::ToTable() const {
 
 void LabelFrame::Write(const std::filesystem::path& path) const { data::WriteTable(ToTable(), path); }
 
-LabelFrame LabelFrame::Read(const std::filesystem::path& path) {
-  const std::vector<data::ColumnRequest> requests = {
+std::vector<data::ColumnRequest> LabelFrame::Columns() {
+  return {
       {"datetime", data::ColumnType::kDate, true},  {"instrument", data::ColumnType::kString, true},
       {"label", data::ColumnType::kNumber, true},   {"t1", data::ColumnType::kDate, true},
       {"weight", data::ColumnType::kNumber, false},
   };
-  const data::Table table = data::ReadTable(path, requests);
+}
+
+LabelFrame LabelFrame::Read(const std::filesystem::path& path) {
+  LabelFrame frame = FromTable(data::ReadTable(path, Columns()), path.string());
+  frame.name = path.stem().string();
+  return frame;
+}
+
+LabelFrame LabelFrame::FromTable(const data::Table& table, const std::string& source) {
+  for (const auto& request : Columns()) {
+    const data::TableColumn* column = table.Find(request.name);
+    if (request.required && (!column || column->type != request.type)) {
+      throw Error(ErrorKind::kData, fmt::format("{}: missing column '{}'", source, request.name));
+    }
+  }
   const auto& dates = table.Find("datetime")->dates;
   const auto& names = table.Find("instrument")->strings;
   const auto& labels = table.Find("label")->numbers;
@@ -44,7 +58,7 @@ LabelFrame LabelFrame::Read(const std::filesystem::path& path) {
   const size_t count = table.rows();
 
   LabelFrame frame;
-  frame.name = path.stem().string();
+  frame.name = "labels";
   frame.calendar = Calendar::Union(std::vector<std::vector<Date>>{dates, ends});
   frame.instruments = names;
   std::sort(frame.instruments.begin(), frame.instruments.end());
@@ -62,7 +76,7 @@ LabelFrame LabelFrame::Read(const std::filesystem::path& path) {
   });
   for (size_t k = 0; k < count; ++k) {
     const size_t row = order[k];
-    const std::string where = fmt::format("{}: row {} ({} {})", path.string(), row + 1, dates[row].ToString(), names[row]);
+    const std::string where = fmt::format("{}: row {} ({} {})", source, row + 1, dates[row].ToString(), names[row]);
     if (k > 0 && dates[order[k - 1]] == dates[row] && instrument_of[order[k - 1]] == instrument_of[row]) {
       throw Error(ErrorKind::kData, where + ": duplicate (datetime, instrument)");
     }

@@ -34,6 +34,10 @@ struct LabelFrame {
   /// Error(kData) naming the file for a missing label or t1 column, a t1 before its row's date,
   /// a non-finite label or weight, or a duplicate (datetime, instrument).
   static LabelFrame Read(const std::filesystem::path& path);
+  /// Read's checks and sorting on a table already loaded; `source` names it in messages.
+  static LabelFrame FromTable(const data::Table& table, const std::string& source);
+  /// The columns Read asks for.
+  static std::vector<data::ColumnRequest> Columns();
 };
 
 /// Builds a frame from instrument-major arrays (instrument_count x calendar.size()), keeping

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "alphaloom/common/error.h"
 
@@ -16,6 +18,9 @@ std::string FlagName(std::string_view key) {
   std::replace(flag.begin(), flag.end(), '_', '-');
   return flag;
 }
+
+// A mapping key as text; YAML allows lists and maps as keys, which no section uses.
+std::string KeyText(const YAML::Node& key) { return key.IsScalar() ? key.Scalar() : std::string("<not a plain name>"); }
 
 }  // namespace
 
@@ -32,7 +37,7 @@ std::string ConfigSection::Where(std::string_view key) const {
   std::string line;
   if (node_ && node_.IsMap()) {
     for (const auto& item : node_) {
-      if (item.first.as<std::string>() == key && !item.first.Mark().is_null()) {
+      if (KeyText(item.first) == key && !item.first.Mark().is_null()) {
         line = fmt::format(":{}", item.first.Mark().line + 1);
       }
     }
@@ -60,7 +65,7 @@ std::string ConfigSection::String(std::string_view key, const std::string& fallb
   const YAML::Node value = Get(key);
   if (!value || value.IsNull()) return fallback;
   if (!value.IsScalar()) Fail(key, "expected a single value");
-  return value.as<std::string>();
+  return value.Scalar();
 }
 
 std::string ConfigSection::Choice(std::string_view key, const std::string& fallback,
@@ -133,10 +138,10 @@ std::vector<double> ConfigSection::Doubles(std::string_view key, const std::vect
   if (value.IsSequence()) {
     for (const auto& item : value) {
       if (!item.IsScalar()) Fail(key, "expected a list of numbers");
-      items.push_back(item.as<std::string>());
+      items.push_back(item.Scalar());
     }
   } else if (value.IsScalar()) {
-    std::string text = value.as<std::string>();
+    std::string text = value.Scalar();
     for (size_t begin = 0; begin <= text.size();) {
       const size_t comma = std::min(text.find(',', begin), text.size());
       items.push_back(text.substr(begin, comma - begin));
@@ -168,7 +173,7 @@ ConfigSection ConfigSection::Child(std::string_view key) {
 void ConfigSection::RejectUnknownKeys() const {
   if (!node_ || !node_.IsMap()) return;
   for (const auto& item : node_) {
-    const std::string key = item.first.as<std::string>();
+    const std::string key = KeyText(item.first);
     if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
       std::vector<std::string> known = known_;
       std::sort(known.begin(), known.end());
@@ -178,19 +183,27 @@ void ConfigSection::RejectUnknownKeys() const {
   }
 }
 
+YAML::Node LoadYamlText(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    throw Error(ErrorKind::kConfig, fmt::format("{}:{}: {}", source, error.mark.line + 1, error.msg));
+  }
+  if (!root.IsMap()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected a mapping of sections at the top", source));
+  return root;
+}
+
 YAML::Node LoadYamlFile(const std::string& path) {
   std::error_code ignored;
   if (!std::filesystem::is_regular_file(path, ignored)) {
     throw Error(ErrorKind::kIo, fmt::format("{}: no such file", path));
   }
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::kConfig, fmt::format("{}:{}: {}", path, error.mark.line + 1, error.msg));
-  }
-  if (!root.IsMap()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected a mapping of sections at the top", path));
-  return root;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw Error(ErrorKind::kIo, fmt::format("{}: cannot read", path));
+  return LoadYamlText(text.str(), path);
 }
 
 }  // namespace alphaloom::pipeline

@@ -57,4 +57,7 @@ class ConfigSection {
 /// not parse or is not a mapping.
 YAML::Node LoadYamlFile(const std::string& path);
 
+/// LoadYamlFile on text in memory; `source` names it in messages.
+YAML::Node LoadYamlText(const std::string& text, const std::string& source);
+
 }  // namespace alphaloom::pipeline
