@@ -1,6 +1,7 @@
 // alphaloom cv plan --config FILE [--labels FILE] [--json] [--out FILE.json]
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "alphaloom/common/atomic_file.h"
@@ -54,7 +55,11 @@ void RunPlan(const PlanArgs& args, const GlobalOptions& global) {
     const pipeline::LabelConfig label_config = pipeline::ReadLabelConfig(label_section);
     const data::QlibStore store = data::QlibStore::Open(store_dir);
     ThreadPool pool(ThreadCount(global));
-    frame = pipeline::ComputeLabels(store, data::ResolveInstruments(store, market), label_config, pool, split.end);
+    // With several horizons the plan is made for the longest: its spans purge the most.
+    std::vector<label::LabelFrame> frames =
+        pipeline::ComputeLabels(store, data::ResolveInstruments(store, market), label_config, pool, split.end);
+    frame = std::move(frames[static_cast<size_t>(
+        std::max_element(label_config.horizons.begin(), label_config.horizons.end()) - label_config.horizons.begin())]);
   }
   pipeline::RestrictDates(frame, split.start, split.end);
   const cv::SampleIndex index = cv::SampleIndex::FromLabels(frame);

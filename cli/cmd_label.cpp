@@ -2,6 +2,7 @@
 //                 [--instruments SPEC] [--start D] [--end D] --out FILE
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -22,7 +23,7 @@ struct LabelFlag {
 };
 constexpr LabelFlag kLabelFlags[] = {
     {"kind", "forward, states, triple_barrier (or triple-barrier), meta"},
-    {"horizon", "Bars held (forward, states); default 1"},
+    {"horizon", "Bars held (forward, states); default 1; 1,3,5 writes one file per horizon (OUT_h1.EXT ...)"},
     {"form", "qlib (next close to close h bars later) or close (close to close)"},
     {"normalize", "none, cs_zscore or cs_rank (per-day, across instruments)"},
     {"price", "Price field of forward returns (default close)"},
@@ -72,14 +73,24 @@ void RunLabel(const LabelArgs& args, const GlobalOptions& global) {
       args.start.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.start, "--start"));
   const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
   ThreadPool pool(ThreadCount(global));
-  label::LabelFrame frame = pipeline::ComputeLabels(store, instruments, config, pool, end);
-  pipeline::RestrictDates(frame, start, end);
-  if (frame.rows() == 0) {
-    throw Error(ErrorKind::kData, fmt::format("no label rows: every label is undefined for {} instruments of {} "
-                                              "in the date range", instruments.size(), args.data));
+  std::vector<label::LabelFrame> frames = pipeline::ComputeLabels(store, instruments, config, pool, end);
+  // Every frame is checked before any is written, so a failure writes nothing.
+  for (auto& frame : frames) {
+    pipeline::RestrictDates(frame, start, end);
+    if (frame.rows() == 0) {
+      throw Error(ErrorKind::kData, fmt::format("{}: no label rows: every label is undefined for {} instruments of {} "
+                                                "in the date range", frame.name, instruments.size(), args.data));
+    }
   }
-  frame.Write(args.out);
-  LogInfo("{}: {} rows over {} instruments written to {}", frame.name, frame.rows(), instruments.size(), args.out);
+  for (size_t k = 0; k < frames.size(); ++k) {
+    std::filesystem::path out = args.out;
+    if (frames.size() > 1) {
+      out.replace_filename(fmt::format("{}_h{}{}", out.stem().string(), config.horizons[k], out.extension().string()));
+    }
+    frames[k].Write(out);
+    LogInfo("{}: {} rows over {} instruments written to {}", frames[k].name, frames[k].rows(), instruments.size(),
+            out.string());
+  }
 }
 
 }  // namespace

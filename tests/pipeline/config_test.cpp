@@ -43,6 +43,9 @@ TEST(WorkflowConfig, LabelSectionDefaultsAndKinds) {
   EXPECT_EQ(config.barrier.timeout, label::TimeoutLabel::kZero);
   ASSERT_TRUE(config.weights.has_value());
   EXPECT_EQ(config.weights->decay, 0.25);
+  config = Label("label: {horizon: [1, 3, 5]}\n");
+  EXPECT_EQ(config.horizons, (std::vector<int>{1, 3, 5}));
+  EXPECT_NE(ConfigError([] { Label("label: {horizon: [1, 1]}\n"); }).find("listed twice"), std::string::npos);
   config = Label("label:\n  kind: states\n  thresholds: [-0.02, 0.0, 0.02]\n");
   EXPECT_EQ(config.states.thresholds, (std::vector<double>{-0.02, 0.0, 0.02}));
 }
@@ -50,7 +53,7 @@ TEST(WorkflowConfig, LabelSectionDefaultsAndKinds) {
 TEST(WorkflowConfig, LabelErrorsNameFileLineAndKey) {
   EXPECT_EQ(ConfigError([] { Label("label:\n  kind: forward\n  span: 3\n"); }),
             "wf.yaml:3: label.span: unknown key (known here: decay, form, horizon, kind, normalize, price, weights)");
-  EXPECT_NE(ConfigError([] { Label("label: {horizon: 1.5}\n"); }).find("label.horizon: expected an integer, got '1.5'"),
+  EXPECT_NE(ConfigError([] { Label("label: {horizon: 1.5}\n"); }).find("label.horizon: expected a whole number of bars, got 1.5"),
             std::string::npos);
   EXPECT_NE(ConfigError([] { Label("label: {kind: states, thresholds: [0.1, 0.1]}\n"); }).find("label.thresholds"),
             std::string::npos);

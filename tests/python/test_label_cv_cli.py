@@ -69,6 +69,15 @@ def test_forward_labels_equal_qlibs(alphaloom, qlib_python, store, tmp_path):
                 == shift).all()
 
 
+def test_several_horizons_write_one_file_each(alphaloom, store, tmp_path):
+    alphaloom("label", "--data", store, "--kind", "forward", "--horizon", "1,3,5", "--out", tmp_path / "f.csv")
+    assert not (tmp_path / "f.csv").exists()
+    single = read(tmp_path / "f_h3.csv")
+    alphaloom("label", "--data", store, "--kind", "forward", "--horizon", 3, "--out", tmp_path / "three.csv")
+    assert single.equals(read(tmp_path / "three.csv"))
+    assert len(read(tmp_path / "f_h1.csv")) > len(read(tmp_path / "f_h5.csv")) > 0
+
+
 def test_cross_sectional_norms_equal_pandas(alphaloom, store, tmp_path):
     alphaloom("label", "--data", store, "--kind", "forward", "--out", tmp_path / "raw.csv")
     raw = read(tmp_path / "raw.csv")["label"]
@@ -114,7 +123,8 @@ def test_triple_barrier_meta_states_and_weights(alphaloom, store, tmp_path):
 @pytest.mark.parametrize("args, code, needle", [
     (["--kind", "forward", "--horizon", "0"], 3, "--horizon: must be at least 1, got 0"),
     (["--kind", "forward", "--horizon", "-2"], 3, "--horizon: must be at least 1"),
-    (["--kind", "forward", "--horizon", "x"], 3, "--horizon: expected an integer, got 'x'"),
+    (["--kind", "forward", "--horizon", "x"], 3, "--horizon: expected a list of numbers, got 'x'"),
+    (["--kind", "forward", "--horizon", "2.5"], 3, "--horizon: expected a whole number of bars, got 2.5"),
     (["--kind", "forward", "--span", "3"], 3, "--span: unknown key"),
     (["--kind", "sideways"], 3, "--kind: 'sideways' is not one of"),
     (["--kind", "meta"], 3, "--side: meta-labels need"),

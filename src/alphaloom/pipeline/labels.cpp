@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -12,11 +13,20 @@
 namespace alphaloom::pipeline {
 namespace {
 
-void ReadForward(ConfigSection& section, label::ForwardSpec& spec) {
-  spec.horizon = section.Int("horizon", spec.horizon);
-  if (spec.horizon < 1) {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: must be at least 1, got {}", section.Where("horizon"), spec.horizon));
+void ReadForward(ConfigSection& section, label::ForwardSpec& spec, std::vector<int>& horizons) {
+  horizons.clear();
+  for (const double h : section.Doubles("horizon", {1.0})) {
+    if (h != std::floor(h) || h > 10000) {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: expected a whole number of bars, got {}", section.Where("horizon"), h));
+    }
+    if (h < 1) throw Error(ErrorKind::kConfig, fmt::format("{}: must be at least 1, got {}", section.Where("horizon"), h));
+    if (std::find(horizons.begin(), horizons.end(), static_cast<int>(h)) != horizons.end()) {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: {} is listed twice", section.Where("horizon"), h));
+    }
+    horizons.push_back(static_cast<int>(h));
   }
+  if (horizons.empty()) throw Error(ErrorKind::kConfig, fmt::format("{}: give at least one", section.Where("horizon")));
+  spec.horizon = horizons.front();
   spec.form = section.Choice("form", "qlib", {"qlib", "close"}) == "qlib" ? label::ForwardForm::kNextClose
                                                                           : label::ForwardForm::kCloseToClose;
   const std::string normalize = section.Choice("normalize", "none", {"none", "cs_zscore", "cs_rank"});
@@ -69,7 +79,7 @@ LabelConfig ReadLabelConfig(ConfigSection& section) {
   const std::string kind = section.Choice("kind", "forward", {"forward", "states", "triple_barrier", "meta"});
   if (kind == "forward" || kind == "states") {
     config.kind = kind == "forward" ? LabelKind::kForward : LabelKind::kStates;
-    ReadForward(section, config.forward);
+    ReadForward(section, config.forward, config.horizons);
     if (config.kind == LabelKind::kStates) {
       config.states.thresholds = section.Doubles("thresholds", config.states.thresholds);
       if (section.Has("lowest")) config.states.lowest = section.Int("lowest", 0);
@@ -83,6 +93,7 @@ LabelConfig ReadLabelConfig(ConfigSection& section) {
   } else {
     config.kind = kind == "triple_barrier" ? LabelKind::kTripleBarrier : LabelKind::kMeta;
     ReadBarrier(section, config.barrier);
+    config.horizons = {config.barrier.vertical_bars};
     config.side = section.String("side", "");
     if (config.kind == LabelKind::kMeta && config.side.empty()) {
       throw Error(ErrorKind::kConfig, fmt::format("{}: meta-labels need the primary model's side, an expression such "
@@ -103,8 +114,8 @@ LabelConfig ReadLabelConfig(ConfigSection& section) {
   return config;
 }
 
-label::LabelFrame ComputeLabels(const data::QlibStore& store, std::span<const std::string> instruments,
-                                const LabelConfig& config, ThreadPool& pool, std::optional<Date> end) {
+std::vector<label::LabelFrame> ComputeLabels(const data::QlibStore& store, std::span<const std::string> instruments,
+                                             const LabelConfig& config, ThreadPool& pool, std::optional<Date> end) {
   std::set<std::string> fields = {"close"};
   if (config.kind == LabelKind::kForward || config.kind == LabelKind::kStates) fields = {config.forward.price_field};
   if ((config.kind == LabelKind::kTripleBarrier || config.kind == LabelKind::kMeta) &&
@@ -121,23 +132,23 @@ label::LabelFrame ComputeLabels(const data::QlibStore& store, std::span<const st
   const std::vector<std::string> field_list(fields.begin(), fields.end());
   const data::Panel panel = store.LoadPanel(field_list, instruments, std::nullopt, end);
 
-  label::LabelFrame frame;
-  switch (config.kind) {
-    case LabelKind::kForward: frame = label::ForwardReturns(panel, config.forward); break;
-    case LabelKind::kStates:
-      frame = label::ForwardReturns(panel, config.forward);
-      label::ToStates(frame, config.states);
-      break;
-    case LabelKind::kTripleBarrier:
-    case LabelKind::kMeta: {
-      const std::vector<double> side = side_program ? SideGrid(panel, *side_program, pool) : std::vector<double>{};
-      frame = config.kind == LabelKind::kMeta ? label::MetaLabels(panel, config.barrier, side)
-                                              : label::TripleBarrier(panel, config.barrier, side);
-      break;
+  std::vector<label::LabelFrame> frames;
+  if (config.kind == LabelKind::kForward || config.kind == LabelKind::kStates) {
+    for (const int horizon : config.horizons) {
+      label::ForwardSpec spec = config.forward;
+      spec.horizon = horizon;
+      frames.push_back(label::ForwardReturns(panel, spec));
+      if (config.kind == LabelKind::kStates) label::ToStates(frames.back(), config.states);
     }
+  } else {
+    const std::vector<double> side = side_program ? SideGrid(panel, *side_program, pool) : std::vector<double>{};
+    frames.push_back(config.kind == LabelKind::kMeta ? label::MetaLabels(panel, config.barrier, side)
+                                                     : label::TripleBarrier(panel, config.barrier, side));
   }
-  if (config.weights) label::ApplyWeights(frame, panel, *config.weights);
-  return frame;
+  if (config.weights) {
+    for (auto& frame : frames) label::ApplyWeights(frame, panel, *config.weights);
+  }
+  return frames;
 }
 
 void RestrictDates(label::LabelFrame& frame, std::optional<Date> start, std::optional<Date> end) {

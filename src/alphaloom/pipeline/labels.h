@@ -4,6 +4,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "alphaloom/common/thread_pool.h"
 #include "alphaloom/data/qlib_store.h"
@@ -20,7 +21,9 @@ enum class LabelKind { kForward, kStates, kTripleBarrier, kMeta };
 
 struct LabelConfig {
   LabelKind kind = LabelKind::kForward;
-  label::ForwardSpec forward;        ///< forward and states
+  label::ForwardSpec forward;        ///< forward and states (its horizon is horizons[0])
+  /// One label per horizon (forward, states); triple_barrier and meta: {vertical_bars}.
+  std::vector<int> horizons = {1};
   label::StateSpec states;           ///< states
   label::TripleBarrierSpec barrier;  ///< triple_barrier and meta
   std::string side;                  ///< expression giving the side (+1/-1, 0 = no trade); required for meta
@@ -29,7 +32,7 @@ struct LabelConfig {
 
 /// Reads a label section. Keys (kind decides which apply; any other key is an error):
 ///   kind: forward | states | triple_barrier | meta          (default forward)
-///   forward, states: horizon (1), form: qlib | close (qlib), normalize: none | cs_zscore | cs_rank,
+///   forward, states: horizon (1, or a list: one label per horizon, e.g. [1, 3, 5]), form: qlib | close (qlib), normalize: none | cs_zscore | cs_rank,
 ///                    price (close); states also thresholds (list), lowest
 ///   triple_barrier, meta: volatility: ewm | book_daily | atr (ewm), span (100), atr_period (14),
 ///                    profit_take (1), stop_loss (1), vertical_bars (5), min_ret (0),
@@ -37,10 +40,12 @@ struct LabelConfig {
 ///   every kind: weights: none | uniqueness | attribution (none), decay (1)
 LabelConfig ReadLabelConfig(ConfigSection& section);
 
-/// Computes the labels of `instruments` over the whole store calendar up to `end`, with weights
-/// when configured. Loads close (and high, low for ATR, and the side expression's fields).
-label::LabelFrame ComputeLabels(const data::QlibStore& store, std::span<const std::string> instruments,
-                                const LabelConfig& config, ThreadPool& pool, std::optional<Date> end = std::nullopt);
+/// Computes the labels of `instruments` over the whole store calendar up to `end`, one frame per
+/// configured horizon (in config order), with weights when configured. Loads close (and high,
+/// low for ATR, and the side expression's fields).
+std::vector<label::LabelFrame> ComputeLabels(const data::QlibStore& store, std::span<const std::string> instruments,
+                                             const LabelConfig& config, ThreadPool& pool,
+                                             std::optional<Date> end = std::nullopt);
 
 /// Keeps the rows dated in [start, end] (either bound optional); t1 may lie beyond `end`.
 void RestrictDates(label::LabelFrame& frame, std::optional<Date> start, std::optional<Date> end);
