@@ -15,6 +15,7 @@
 #include "alphaloom/data/qlib_store.h"
 #include "alphaloom/expr/executor.h"
 #include "alphaloom/factors/factor_set.h"
+#include "alphaloom/pipeline/features.h"
 #include "commands.h"
 
 namespace alphaloom::cli {
@@ -54,42 +55,19 @@ factors::FactorSet BuildFactorSet(const FeaturesArgs& args) {
 
 void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
   const factors::FactorSet set = BuildFactorSet(args);
-  const expr::Program program = expr::Program::Compile(set.names, set.expressions);
   if (args.explain) {
-    fmt::print("{}", program.Explain());
+    fmt::print("{}", expr::Program::Compile(set.names, set.expressions).Explain());
     if (args.out.empty()) return;
   }
   if (args.data.empty() || args.out.empty()) throw Error(ErrorKind::kUsage, "features needs --data and --out");
   const data::QlibStore store = data::QlibStore::Open(args.data);
   const std::vector<std::string> instruments = data::ResolveInstruments(store, args.instruments);
-  // A field no instrument has is a typo unless it is one a source may lack (vwap): then, as in
-  // Qlib, the features reading it are NaN.
-  std::set<std::string> stored;
-  for (const auto& name : instruments) {
-    for (auto& field : store.Fields(name)) stored.insert(std::move(field));
-  }
-  for (const auto& field : program.Fields()) {
-    if (stored.count(field) != 0 || data::IsBenchmarkField(field)) continue;
-    if (field != "vwap") {
-      throw Error(ErrorKind::kNotFound, fmt::format("unknown field '${}': {} has {}", field, args.data,
-                                                    fmt::join(stored, " ")));
-    }
-    LogWarn("field '{}' is not in {}: features that read it are NaN (as in Qlib)", field, args.data);
-  }
-  std::vector<std::string> fields = program.Fields();
-  // Rows exist where the instrument has bars; benchmark fields cannot tell, so a program that
-  // reads only those also loads the close.
-  const auto is_benchmark = [](const std::string& field) { return data::IsBenchmarkField(field); };
-  if (std::all_of(fields.begin(), fields.end(), is_benchmark)) fields.push_back("close");
-  // Load the whole history so windows at --start are as full as the data allows.
+  const std::optional<Date> start =
+      args.start.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.start, "--start"));
   const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
-  const data::Panel panel = store.LoadPanel(fields, instruments, std::nullopt, end, true);
-  expr::OutputRange range;
-  if (!args.start.empty()) range.begin = panel.calendar().LowerBound(ParseDateOrThrow(args.start, "--start"));
   ThreadPool pool(ThreadCount(global));
-  const std::vector<expr::RowSpan> spans = expr::SpansFromPanel(panel);
   const auto started = std::chrono::steady_clock::now();
-  const expr::FeatureFrame frame = expr::Evaluate(program, panel, spans, pool, range);
+  const expr::FeatureFrame frame = pipeline::ComputeFeatures(store, instruments, set, pool, start, end);
   const auto evaluated = std::chrono::steady_clock::now();
   frame.Write(args.out);
   const auto written = std::chrono::steady_clock::now();

@@ -164,6 +164,8 @@ std::vector<double> ConfigSection::Doubles(std::string_view key, const std::vect
   return numbers;
 }
 
+YAML::Node ConfigSection::Raw(std::string_view key) { return Get(key); }
+
 ConfigSection ConfigSection::Child(std::string_view key) {
   const YAML::Node value = Get(key);
   if (value && !value.IsNull() && !value.IsMap()) Fail(key, "expected a mapping of keys");

@@ -33,6 +33,8 @@ class ConfigSection {
   /// A list of numbers, or a comma-separated string of them.
   std::vector<double> Doubles(std::string_view key, const std::vector<double>& fallback);
   ConfigSection Child(std::string_view key);
+  /// The raw value of `key` (null when absent), for shapes the typed readers do not cover.
+  YAML::Node Raw(std::string_view key);
   /// Marks `key` as known without reading it (a key read by someone else).
   void Allow(std::string_view key);
 

@@ -1,0 +1,94 @@
+#include "alphaloom/pipeline/features.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "alphaloom/common/error.h"
+#include "alphaloom/common/hash.h"
+#include "alphaloom/common/log.h"
+#include "alphaloom/expr/executor.h"
+
+namespace alphaloom::pipeline {
+
+factors::FactorSet ReadFactorConfig(ConfigSection& section) {
+  factors::FactorSet set;
+  std::vector<std::string> names;
+  const YAML::Node sets = section.Raw("sets");
+  if (!sets || sets.IsNull()) {
+    names = {"alpha158"};
+  } else if (sets.IsSequence()) {
+    for (const auto& item : sets) {
+      if (!item.IsScalar()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected names", section.Where("sets")));
+      names.push_back(item.Scalar());
+    }
+  } else if (sets.IsScalar()) {
+    std::string text = sets.Scalar();
+    for (size_t begin = 0; begin < text.size();) {
+      const size_t comma = std::min(text.find(',', begin), text.size());
+      if (comma > begin) names.push_back(text.substr(begin, comma - begin));
+      begin = comma + 1;
+    }
+  } else {
+    throw Error(ErrorKind::kConfig, fmt::format("{}: expected a list of factor sets", section.Where("sets")));
+  }
+  for (const auto& name : names) {
+    try {
+      set.Append(factors::LoadFactorSet(name));
+    } catch (const Error& error) {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: {}", section.Where("sets"), error.what()));
+    }
+  }
+  const YAML::Node extra = section.Raw("extra");
+  if (extra && !extra.IsNull()) {
+    if (!extra.IsMap()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected NAME: expression pairs", section.Where("extra")));
+    for (const auto& item : extra) {
+      if (!item.first.IsScalar() || !item.second.IsScalar()) {
+        throw Error(ErrorKind::kConfig, fmt::format("{}: expected NAME: expression pairs", section.Where("extra")));
+      }
+      set.names.push_back(item.first.Scalar());
+      set.expressions.push_back(item.second.Scalar());
+    }
+  }
+  section.RejectUnknownKeys();
+  return set;
+}
+
+std::string FactorSetHash(const factors::FactorSet& set) {
+  ContentHasher hasher;
+  for (size_t i = 0; i < set.names.size(); ++i) {
+    hasher.UpdateField(set.names[i]);
+    hasher.UpdateField(set.expressions[i]);
+  }
+  return hasher.HexDigest();
+}
+
+expr::FeatureFrame ComputeFeatures(const data::QlibStore& store, std::span<const std::string> instruments,
+                                   const factors::FactorSet& set, ThreadPool& pool, std::optional<Date> start,
+                                   std::optional<Date> end) {
+  const expr::Program program = expr::Program::Compile(set.names, set.expressions);
+  std::set<std::string> stored;
+  for (const auto& name : instruments) {
+    for (auto& field : store.Fields(name)) stored.insert(std::move(field));
+  }
+  for (const auto& field : program.Fields()) {
+    if (stored.count(field) != 0 || data::IsBenchmarkField(field)) continue;
+    if (field != "vwap") {
+      throw Error(ErrorKind::kNotFound, fmt::format("unknown field '${}': {} has {}", field, store.dir().string(),
+                                                    fmt::join(stored, " ")));
+    }
+    LogWarn("field '{}' is not in {}: features that read it are NaN (as in Qlib)", field, store.dir().string());
+  }
+  std::vector<std::string> fields = program.Fields();
+  // Rows exist where the instrument has bars; benchmark fields cannot tell, so a program that
+  // reads only those also loads the close.
+  const auto is_benchmark = [](const std::string& field) { return data::IsBenchmarkField(field); };
+  if (std::all_of(fields.begin(), fields.end(), is_benchmark)) fields.push_back("close");
+  const data::Panel panel = store.LoadPanel(fields, instruments, std::nullopt, end, true);
+  expr::OutputRange range;
+  if (start) range.begin = panel.calendar().LowerBound(*start);
+  return expr::Evaluate(program, panel, expr::SpansFromPanel(panel), pool, range);
+}
+
+}  // namespace alphaloom::pipeline
