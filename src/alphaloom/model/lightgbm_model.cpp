@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "alphaloom/common/error.h"
+#include "alphaloom/common/log.h"
 #include "alphaloom/model/backend_support.h"
 #include "alphaloom/model/early_stopping.h"
 
@@ -24,6 +25,20 @@ void LgbCheck(int code, std::string_view call) {
   }
 }
 
+// LightGBM writes to stdout unless a callback takes its log; its fatal messages also reach the
+// caller as the error text, so the log goes to AlphaLoom's debug lines.
+void OnLightGbmLog(const char* message) {
+  std::string_view line = message;
+  while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.remove_suffix(1);
+  if (!line.empty()) LogDebug("{}", line);
+}
+
+// LightGBM keeps the callback per thread.
+void RouteLightGbmLog() {
+  thread_local const int registered = LGBM_RegisterLogCallback(OnLightGbmLog);
+  LgbCheck(registered, "RegisterLogCallback");
+}
+
 // Alias -> canonical name, for every parameter LightGBM knows (the library's own table).
 const std::unordered_map<std::string, std::string>& ParameterAliases() {
   static const std::unordered_map<std::string, std::string> aliases = [] {
@@ -37,7 +52,8 @@ const std::unordered_map<std::string, std::string>& ParameterAliases() {
     }
     buffer.resize(static_cast<size_t>(length) - 1);  // the length counts the terminating NUL
     std::unordered_map<std::string, std::string> table;
-    for (const auto& [name, alias_list] : nlohmann::json::parse(buffer).items()) {
+    const nlohmann::json document = nlohmann::json::parse(buffer);
+    for (const auto& [name, alias_list] : document.items()) {
       table[name] = name;
       for (const auto& alias : alias_list) table[alias.get<std::string>()] = name;
     }
@@ -163,7 +179,9 @@ std::string SaveToString(BoosterHandle booster, int num_iteration) {
 class LightGbmModel final : public Model {
  public:
   explicit LightGbmModel(const ModelSpec& spec)
-      : Model(spec), parameters_(ParameterString(LightGbmParameters(spec))) {}
+      : Model(spec), parameters_(ParameterString(LightGbmParameters(spec))) {
+    RouteLightGbmLog();
+  }
 
   std::string_view library() const override { return kLibrary; }
   std::string library_version() const override { return LightGbmVersion(); }

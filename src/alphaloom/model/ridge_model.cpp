@@ -83,8 +83,12 @@ class RidgeModel final : public Model {
     }
     const Eigen::LDLT<Eigen::MatrixXd> solver(gram);
     const Eigen::VectorXd beta = solver.solve(moment);
-    if (solver.info() != Eigen::Success || !beta.allFinite() ||
-        (alpha_ == 0 && !solver.isPositive())) {
+    // A pivot this small against the largest means the penalty is too weak to pin down collinear
+    // columns: LDLT would silently drop the direction and the coefficients would be arbitrary.
+    // (Eigen's rcond() skips zero pivots, so the pivots are checked directly.)
+    const Eigen::VectorXd pivots = solver.vectorD().cwiseAbs();
+    const bool singular = cols > 0 && pivots.minCoeff() <= 1e-12 * pivots.maxCoeff();
+    if (solver.info() != Eigen::Success || !beta.allFinite() || !solver.isPositive() || singular) {
       throw Error(ErrorKind::kData, "ridge: the normal equations are singular (collinear features); use alpha > 0");
     }
     coef_.assign(beta.data(), beta.data() + beta.size());
