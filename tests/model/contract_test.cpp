@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 #include "alphaloom/common/error.h"
 #include "alphaloom/model/artifact.h"
@@ -161,6 +162,22 @@ TEST_P(ModelContract, SameInputsGiveTheSameBytes) {
     reseeded->Fit(train.weighted());
     EXPECT_NE(reseeded->Predict(train.view()).values, first->Predict(train.view()).values);
   }
+}
+
+TEST_P(ModelContract, PredictFromSeveralThreadsAtOnce) {
+  const test::SyntheticData train = Data(400, 15);
+  auto model = MakeModel(Spec());
+  model->Fit(train.labeled());
+  const std::vector<double> expected = model->Predict(train.view()).values;
+  std::vector<std::vector<double>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t thread = 0; thread < got.size(); ++thread) {
+    threads.emplace_back([&, thread] {
+      for (int repeat = 0; repeat < 5; ++repeat) got[thread] = model->Predict(train.view()).values;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const std::vector<double>& values : got) EXPECT_EQ(values, expected);
 }
 
 TEST_P(ModelContract, WeightsChangeTheFit) {

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import xgboost as xgb
 
-from conftest import ROOT, _binary
+from conftest import _binary
 
 TOLERANCE = 1e-9
 FEATURES = [f"f{i}" for i in range(8)]
