@@ -107,9 +107,9 @@ XGB_OBJECTIVES = {"regression": ("reg:squarederror", "rmse"), "huber": ("reg:pse
 @pytest.mark.parametrize("objective", ["regression", "huber", "binary", "multiclass"])
 @pytest.mark.parametrize("threads", [1, 2])
 def test_lightgbm_parity(parity_tool, tmp_path, objective, threads):
-    x, y, w = _make(objective, 3000, 1)
-    xv, yv, wv = _make(objective, 800, 2)
-    xt, _, _ = _make(objective, 800, 3)
+    x, y, w = _make(objective, 2000, 1)
+    xv, yv, wv = _make(objective, 600, 2)
+    xt, _, _ = _make(objective, 600, 3)
     num_class = 3 if objective == "multiclass" else 0
     user = {"learning_rate": "0.1", "num_leaves": "15", "min_data_in_leaf": "20", "feature_fraction": "0.8",
             "bagging_fraction": "0.8", "bagging_freq": "1", "lambda_l2": "1.0"}
@@ -139,9 +139,9 @@ def test_lightgbm_parity(parity_tool, tmp_path, objective, threads):
 @pytest.mark.parametrize("objective", ["regression", "huber", "binary", "multiclass"])
 @pytest.mark.parametrize("threads", [1, 2])
 def test_xgboost_parity(parity_tool, tmp_path, objective, threads):
-    x, y, w = _make(objective, 3000, 4)
-    xv, yv, wv = _make(objective, 800, 5)
-    xt, _, _ = _make(objective, 800, 6)
+    x, y, w = _make(objective, 2000, 4)
+    xv, yv, wv = _make(objective, 600, 5)
+    xt, _, _ = _make(objective, 600, 6)
     num_class = 3 if objective == "multiclass" else 0
     user = {"eta": "0.1", "max_depth": "4", "min_child_weight": "2", "subsample": "0.8",
             "colsample_bytree": "0.8", "lambda": "1.0"}

@@ -282,8 +282,11 @@ class XgBoostModel final : public Model {
     XgbCheck(XGBoosterCreate(nullptr, 0, &raw), "BoosterCreate");
     XgbBooster booster(raw);
     XgbCheck(XGBRegisterLogCallback(OnXgBoostLog), "RegisterLogCallback");
-    if (XGBoosterLoadModelFromBuffer(booster.get(), model_bytes_.data(), model_bytes_.size()) != 0) {
-      throw Error(ErrorKind::kData, fmt::format("not an XGBoost model: {}", XGBGetLastError()));
+    try {
+      XgbCheck(XGBoosterLoadModelFromBuffer(booster.get(), model_bytes_.data(), model_bytes_.size()),
+               "BoosterLoadModelFromBuffer");
+    } catch (const Error& error) {
+      throw Error(ErrorKind::kData, fmt::format("not an XGBoost model: {}", error.what()));
     }
     XgbCheck(XGBoosterSetParam(booster.get(), "nthread", std::to_string(spec().threads).c_str()),
              "BoosterSetParam(nthread)");
