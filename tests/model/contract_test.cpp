@@ -330,6 +330,20 @@ TEST_P(ModelContract, LoadRefusesDifferentFeatures) {
   EXPECT_NO_THROW(LoadModel(dir / "m", train.names));
 }
 
+TEST_P(ModelContract, DeserializeRefusesForeignBytes) {
+  const test::SyntheticData train = Data(200, 16);
+  auto model = MakeModel(Spec());
+  model->Fit(train.labeled());
+  const std::string bytes = model->Serialize();
+  auto other = MakeModel(Spec());
+  ExpectError([&] { other->Deserialize("not a model at all", train.names, {}); }, ErrorKind::kData, "model");
+  EXPECT_FALSE(other->fitted());
+  const std::vector<std::string> fewer(train.names.begin(), train.names.end() - 1);
+  ExpectError([&] { other->Deserialize(bytes, fewer, {}); }, ErrorKind::kData, "holds 6 features but 5 feature names");
+  other->Deserialize(bytes, train.names, model->log());
+  EXPECT_EQ(other->Predict(train.view()).values, model->Predict(train.view()).values);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, ModelContract,
     ::testing::Values(ContractCase{"lightgbm", Objective::kRegression}, ContractCase{"lightgbm", Objective::kHuber},
