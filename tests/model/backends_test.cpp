@@ -81,7 +81,8 @@ TEST(LightGbm, ParameterErrorsNameTheParameter) {
   ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig,
               "parameters 'eta' and 'learning_rate' are the same parameter 'learning_rate'");
   spec.params = {{"n_jobs", "4"}};
-  ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig, "parameter 'n_jobs' is set through the model spec's 'threads'");
+  ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig,
+              "parameter 'n_jobs' is set through the model spec's 'threads'");
   spec.params = {{"metric", "l2,l1"}};
   ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig, "give one metric");
   spec.params = {{"min_leaf_data", "5"}};
@@ -126,11 +127,11 @@ TEST(ClassLabels, AreChecked) {
                 "binary label at row 12 is 2, not 0 or 1");
     test::SyntheticData multi = test::MakeData(Objective::kMulticlass, 100, 4);
     multi.label[3] = 3;
-    ExpectError([&] { MakeModel(SpecOf(backend, Objective::kMulticlass, 3))->Fit(multi.labeled()); },
-                ErrorKind::kData, "multiclass label at row 3 is 3, not a class 0..2");
+    ExpectError([&] { MakeModel(SpecOf(backend, Objective::kMulticlass, 3))->Fit(multi.labeled()); }, ErrorKind::kData,
+                "multiclass label at row 3 is 3, not a class 0..2");
     multi.label[3] = 0.5;
-    ExpectError([&] { MakeModel(SpecOf(backend, Objective::kMulticlass, 3))->Fit(multi.labeled()); },
-                ErrorKind::kData, "multiclass label at row 3 is 0.5");
+    ExpectError([&] { MakeModel(SpecOf(backend, Objective::kMulticlass, 3))->Fit(multi.labeled()); }, ErrorKind::kData,
+                "multiclass label at row 3 is 0.5");
   }
 }
 
@@ -167,8 +168,11 @@ TEST(Ridge, NaNAndWeightsUseTrainingStatistics) {
   const std::vector<float> query = {2, 6.5f, 2, NAN};
   const Prediction prediction = model->Predict(MatrixView(query, 2, 2));
   EXPECT_NEAR(prediction.At(0), prediction.At(1), 1e-12);
-  ExpectError([&] { model->Fit({MatrixView(x, 4, 2), y, std::vector<double>(4, 0.0)}); }, ErrorKind::kData,
-              "every weight is zero");
+  ExpectError(
+      [&] {
+        model->Fit({MatrixView(x, 4, 2), y, std::vector<double>(4, 0.0)});
+      },
+      ErrorKind::kData, "every weight is zero");
   ModelSpec bad = SpecOf("ridge");
   bad.params = {{"alpha", "-1"}};
   ExpectError([&] { MakeModel(bad); }, ErrorKind::kConfig, "alpha = '-1'");

@@ -52,7 +52,8 @@ class ModelContract : public ::testing::TestWithParam<ContractCase> {
     return spec;
   }
   test::SyntheticData Data(size_t rows, uint64_t seed, double noise = 0.3) const {
-    return test::MakeData(GetParam().objective, rows, seed, noise, GetParam().num_class == 0 ? 3 : GetParam().num_class);
+    return test::MakeData(GetParam().objective, rows, seed, noise,
+                          GetParam().num_class == 0 ? 3 : GetParam().num_class);
   }
   bool IsTree() const { return GetParam().backend != "ridge"; }
   // A parameter name the backend's library does not know.
@@ -263,12 +264,21 @@ TEST_P(ModelContract, BadInputsGiveClearErrors) {
   nan_label.label[17] = std::nan("");
   ExpectError([&] { model->Fit(nan_label.labeled()); }, ErrorKind::kData, "training set: label at row 17 is nan");
 
-  ExpectError([&] { model->Fit({train.view().RowRange(0, 0), {}, {}}); }, ErrorKind::kData,
-              "training set has zero rows");
-  ExpectError([&] { model->Fit({train.view(), std::span(train.label).first(199), {}}); }, ErrorKind::kData,
-              "200 rows but 199 labels");
-  ExpectError([&] { model->Fit({train.view(), train.label, std::span(train.weight).first(3)}); }, ErrorKind::kData,
-              "200 rows but 3 weights");
+  ExpectError(
+      [&] {
+        model->Fit({train.view().RowRange(0, 0), {}, {}});
+      },
+      ErrorKind::kData, "training set has zero rows");
+  ExpectError(
+      [&] {
+        model->Fit({train.view(), std::span(train.label).first(199), {}});
+      },
+      ErrorKind::kData, "200 rows but 199 labels");
+  ExpectError(
+      [&] {
+        model->Fit({train.view(), train.label, std::span(train.weight).first(3)});
+      },
+      ErrorKind::kData, "200 rows but 3 weights");
   ExpectError([&] { MatrixView(train.x, 200, 5); }, ErrorKind::kData, "1200 values do not fill 200 rows x 5 columns");
 
   test::SyntheticData bad_weight = train;
@@ -276,7 +286,8 @@ TEST_P(ModelContract, BadInputsGiveClearErrors) {
   ExpectError([&] { model->Fit(bad_weight.weighted()); }, ErrorKind::kData, "weight at row 4 is -1");
   test::SyntheticData infinite = train;
   infinite.x[9 * 6 + 2] = INFINITY;
-  ExpectError([&] { model->Fit(infinite.labeled()); }, ErrorKind::kData, "feature 'x2' (column 2) at row 9 is infinite");
+  ExpectError([&] { model->Fit(infinite.labeled()); }, ErrorKind::kData,
+              "feature 'x2' (column 2) at row 9 is infinite");
 
   ModelSpec stopping = Spec();
   stopping.early_stopping_rounds = 5;
@@ -293,8 +304,7 @@ TEST_P(ModelContract, BadInputsGiveClearErrors) {
   test::SyntheticData other_valid = train;
   other_valid.names[1] = "y1";
   const LabeledMatrix valid_set = other_valid.labeled();
-  ExpectError([&] { model->Fit(train.labeled(), &valid_set); }, ErrorKind::kData,
-              "feature 1: expected 'x1', got 'y1'");
+  ExpectError([&] { model->Fit(train.labeled(), &valid_set); }, ErrorKind::kData, "feature 1: expected 'x1', got 'y1'");
 }
 
 TEST_P(ModelContract, UnknownAndReservedParametersAreNamed) {
@@ -307,7 +317,8 @@ TEST_P(ModelContract, UnknownAndReservedParametersAreNamed) {
               "unknown parameter '" + UnknownParam() + "'");
   if (IsTree()) {
     spec.params = {{"seed", "3"}};
-    ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig, "parameter 'seed' is set through the model spec's 'seed'");
+    ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig,
+                "parameter 'seed' is set through the model spec's 'seed'");
     spec.params = {{"learning_rate", "0.1 0.2"}};
     ExpectError([&] { MakeModel(spec); }, ErrorKind::kConfig, "values must be non-empty, without spaces");
   }

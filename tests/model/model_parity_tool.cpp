@@ -10,9 +10,9 @@
 // columns ("nan" for a missing value). Features are parsed as float32 (the values written by
 // numpy's float32 round-trip exactly), labels and weights as double. Predictions are written
 // with 17 significant digits, one row per test row, one column per output.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -54,7 +54,8 @@ CsvMatrix ReadCsv(const std::string& path) {
   std::string line;
   std::getline(in, line);
   const std::vector<std::string> header = SplitComma(line);
-  if (header.empty() || header[0] != "label") throw Error(ErrorKind::kData, fmt::format("{}: first column must be label", path));
+  if (header.empty() || header[0] != "label")
+    throw Error(ErrorKind::kData, fmt::format("{}: first column must be label", path));
   const bool weighted = header.size() > 1 && header[1] == "weight";
   const size_t first_feature = weighted ? 2 : 1;
   CsvMatrix matrix;
@@ -63,12 +64,13 @@ CsvMatrix ReadCsv(const std::string& path) {
     if (line.empty()) continue;
     const std::vector<std::string> cells = SplitComma(line);
     if (cells.size() != header.size()) {
-      throw Error(ErrorKind::kData, fmt::format("{}: row {} has {} cells, header {}", path, matrix.rows + 1, cells.size(),
-                                                header.size()));
+      throw Error(ErrorKind::kData, fmt::format("{}: row {} has {} cells, header {}", path, matrix.rows + 1,
+                                                cells.size(), header.size()));
     }
     matrix.label.push_back(std::strtod(cells[0].c_str(), nullptr));
     if (weighted) matrix.weight.push_back(std::strtod(cells[1].c_str(), nullptr));
-    for (size_t col = first_feature; col < cells.size(); ++col) matrix.x.push_back(std::strtof(cells[col].c_str(), nullptr));
+    for (size_t col = first_feature; col < cells.size(); ++col)
+      matrix.x.push_back(std::strtof(cells[col].c_str(), nullptr));
     ++matrix.rows;
   }
   return matrix;
@@ -97,7 +99,8 @@ int Main(int argc, char** argv) {
   spec.objective = model::ParseObjective(objective);
   for (const std::string& param : params) {
     const size_t equals = param.find('=');
-    if (equals == std::string::npos) throw Error(ErrorKind::kUsage, fmt::format("--param {}: expected name=value", param));
+    if (equals == std::string::npos)
+      throw Error(ErrorKind::kUsage, fmt::format("--param {}: expected name=value", param));
     spec.params[param.substr(0, equals)] = param.substr(equals + 1);
   }
 

@@ -46,8 +46,7 @@ class Draws {
 ///   binary: 1 when x0 - 0.5 x1 + noise * e > 0;
 ///   multiclass: x0 + 0.5 x1 + noise * e cut into num_class equal bins over [-1, 1] (ends open).
 /// Weights are uniform in [0.5, 1.5). Deterministic in `seed`.
-inline SyntheticData MakeData(Objective objective, size_t rows, uint64_t seed, double noise = 0.3,
-                              int num_class = 3) {
+inline SyntheticData MakeData(Objective objective, size_t rows, uint64_t seed, double noise = 0.3, int num_class = 3) {
   constexpr size_t kCols = 6;
   Draws draws(seed);
   SyntheticData data;

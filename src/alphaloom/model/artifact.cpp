@@ -22,10 +22,16 @@ constexpr std::string_view kMetadataFile = "metadata.json";
 using Json = nlohmann::json;
 
 // JSON has no NaN; a missing loss is stored as null.
-Json Number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
-double NumberOf(const Json& value) { return value.is_null() ? std::nan("") : value.get<double>(); }
+Json Number(double value) {
+  return std::isfinite(value) ? Json(value) : Json(nullptr);
+}
+double NumberOf(const Json& value) {
+  return value.is_null() ? std::nan("") : value.get<double>();
+}
 
-Json DateJson(const std::optional<Date>& date) { return date ? Json(date->ToString()) : Json(nullptr); }
+Json DateJson(const std::optional<Date>& date) {
+  return date ? Json(date->ToString()) : Json(nullptr);
+}
 
 std::optional<Date> DateOf(const Json& value, std::string_view source, std::string_view key) {
   if (value.is_null()) return std::nullopt;
@@ -156,13 +162,15 @@ std::string DataHash(const LabeledMatrix& data) {
 
 void SaveModel(const Model& model, const ArtifactInfo& info, const std::filesystem::path& dir) {
   const std::string native = model.Serialize();
-  ModelMetadata metadata{model.spec(),    std::string(model.library()), model.library_version(),
-                         model.feature_names(), model.log(),            info,
-                         std::string(model.file_name()), Sha256Hex(native)};
+  ModelMetadata metadata{
+      model.spec(), std::string(model.library()),   model.library_version(), model.feature_names(), model.log(),
+      info,         std::string(model.file_name()), Sha256Hex(native)};
   if (dir.has_parent_path()) {
     std::error_code error;
     std::filesystem::create_directories(dir.parent_path(), error);
-    if (error) throw Error(ErrorKind::kIo, fmt::format("{}: cannot create directory: {}", dir.parent_path().string(), error.message()));
+    if (error)
+      throw Error(ErrorKind::kIo,
+                  fmt::format("{}: cannot create directory: {}", dir.parent_path().string(), error.message()));
   }
   StagingDirectory staging(dir);
   WriteFile(staging.path() / metadata.model_file, native);

@@ -17,20 +17,20 @@ namespace alphaloom::model {
 
 /// Provenance the caller knows and the model does not; stored verbatim in metadata.json.
 struct ArtifactInfo {
-  std::string factor_set_hash;  ///< hash of the factor names and expressions the features came from
-  std::string label_name;       ///< e.g. "forward_qlib_h1"
-  int horizon = 0;              ///< label horizon in bars
+  std::string factor_set_hash;      ///< hash of the factor names and expressions the features came from
+  std::string label_name;           ///< e.g. "forward_qlib_h1"
+  int horizon = 0;                  ///< label horizon in bars
   std::optional<Date> train_start;  ///< first and last date of the training rows
   std::optional<Date> train_end;
-  std::string data_hash;        ///< hash of the training matrix and labels (see DataHash)
+  std::string data_hash;                     ///< hash of the training matrix and labels (see DataHash)
   std::map<std::string, std::string> extra;  ///< anything else worth keeping (universe, run id, ...)
 };
 
 /// Everything metadata.json holds.
 struct ModelMetadata {
   ModelSpec spec;
-  std::string library;          ///< Model::library()
-  std::string library_version;  ///< Model::library_version() at save time
+  std::string library;                ///< Model::library()
+  std::string library_version;        ///< Model::library_version() at save time
   std::vector<std::string> features;  ///< training features, in order
   TrainingLog log;
   ArtifactInfo info;

@@ -52,7 +52,8 @@ void CheckParamText(std::string_view library, const std::string& name, const std
 }
 
 void CheckSpecCommon(const ModelSpec& spec) {
-  if (spec.num_rounds < 1) throw Error(ErrorKind::kConfig, fmt::format("num_rounds = {}; must be >= 1", spec.num_rounds));
+  if (spec.num_rounds < 1)
+    throw Error(ErrorKind::kConfig, fmt::format("num_rounds = {}; must be >= 1", spec.num_rounds));
   if (spec.early_stopping_rounds < 0) {
     throw Error(ErrorKind::kConfig,
                 fmt::format("early_stopping_rounds = {}; must be >= 0 (0: off)", spec.early_stopping_rounds));

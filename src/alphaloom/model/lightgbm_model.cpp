@@ -44,8 +44,7 @@ const std::unordered_map<std::string, std::string>& ParameterAliases() {
   static const std::unordered_map<std::string, std::string> aliases = [] {
     int64_t length = 0;
     std::string buffer(1 << 16, '\0');
-    LgbCheck(LGBM_DumpParamAliases(static_cast<int64_t>(buffer.size()), &length, buffer.data()),
-             "DumpParamAliases");
+    LgbCheck(LGBM_DumpParamAliases(static_cast<int64_t>(buffer.size()), &length, buffer.data()), "DumpParamAliases");
     if (length > static_cast<int64_t>(buffer.size())) {
       buffer.assign(static_cast<size_t>(length), '\0');
       LgbCheck(LGBM_DumpParamAliases(length, &length, buffer.data()), "DumpParamAliases");
@@ -107,7 +106,9 @@ std::string ParameterString(const std::map<std::string, std::string>& parameters
   return text;
 }
 
-std::vector<float> ToFloat(std::span<const double> values) { return {values.begin(), values.end()}; }
+std::vector<float> ToFloat(std::span<const double> values) {
+  return {values.begin(), values.end()};
+}
 
 class LgbDataset {
  public:
@@ -117,14 +118,13 @@ class LgbDataset {
                                        reference != nullptr ? reference->handle_ : nullptr, &handle_),
              "DatasetCreateFromMat");
     const std::vector<float> label = ToFloat(data.label);
-    LgbCheck(LGBM_DatasetSetField(handle_, "label", label.data(), static_cast<int>(label.size()),
-                                  C_API_DTYPE_FLOAT32),
+    LgbCheck(LGBM_DatasetSetField(handle_, "label", label.data(), static_cast<int>(label.size()), C_API_DTYPE_FLOAT32),
              "DatasetSetField(label)");
     if (!data.weight.empty()) {
       const std::vector<float> weight = ToFloat(data.weight);
-      LgbCheck(LGBM_DatasetSetField(handle_, "weight", weight.data(), static_cast<int>(weight.size()),
-                                    C_API_DTYPE_FLOAT32),
-               "DatasetSetField(weight)");
+      LgbCheck(
+          LGBM_DatasetSetField(handle_, "weight", weight.data(), static_cast<int>(weight.size()), C_API_DTYPE_FLOAT32),
+          "DatasetSetField(weight)");
     }
   }
   ~LgbDataset() {
@@ -168,8 +168,8 @@ std::string SaveToString(BoosterHandle booster, int num_iteration) {
            "BoosterSaveModelToString");
   if (length > static_cast<int64_t>(buffer.size())) {
     buffer.assign(static_cast<size_t>(length), '\0');
-    LgbCheck(LGBM_BoosterSaveModelToString(booster, 0, num_iteration, C_API_FEATURE_IMPORTANCE_SPLIT, length,
-                                           &length, buffer.data()),
+    LgbCheck(LGBM_BoosterSaveModelToString(booster, 0, num_iteration, C_API_FEATURE_IMPORTANCE_SPLIT, length, &length,
+                                           buffer.data()),
              "BoosterSaveModelToString");
   }
   buffer.resize(static_cast<size_t>(length) - 1);
@@ -178,8 +178,7 @@ std::string SaveToString(BoosterHandle booster, int num_iteration) {
 
 class LightGbmModel final : public Model {
  public:
-  explicit LightGbmModel(const ModelSpec& spec)
-      : Model(spec), parameters_(ParameterString(LightGbmParameters(spec))) {
+  explicit LightGbmModel(const ModelSpec& spec) : Model(spec), parameters_(ParameterString(LightGbmParameters(spec))) {
     RouteLightGbmLog();
   }
 
@@ -253,8 +252,8 @@ class LightGbmModel final : public Model {
     int classes = 0;
     LgbCheck(LGBM_BoosterGetNumClasses(booster_.get(), &classes), "BoosterGetNumClasses");
     if (static_cast<size_t>(classes) != output_width()) {
-      throw Error(ErrorKind::kData, fmt::format("LightGBM model has {} outputs per row, the spec expects {}", classes,
-                                                output_width()));
+      throw Error(ErrorKind::kData,
+                  fmt::format("LightGBM model has {} outputs per row, the spec expects {}", classes, output_width()));
     }
     return static_cast<size_t>(features);
   }
@@ -314,8 +313,12 @@ std::map<std::string, std::string> LightGbmParameters(const ModelSpec& spec) {
   return parameters;
 }
 
-std::string LightGbmVersion() { return ALPHALOOM_LIGHTGBM_VERSION; }
+std::string LightGbmVersion() {
+  return ALPHALOOM_LIGHTGBM_VERSION;
+}
 
-std::unique_ptr<Model> MakeLightGbmModel(const ModelSpec& spec) { return std::make_unique<LightGbmModel>(spec); }
+std::unique_ptr<Model> MakeLightGbmModel(const ModelSpec& spec) {
+  return std::make_unique<LightGbmModel>(spec);
+}
 
 }  // namespace alphaloom::model

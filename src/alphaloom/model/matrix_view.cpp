@@ -11,8 +11,8 @@ MatrixView::MatrixView(std::span<const float> values, size_t rows, size_t cols,
                        std::span<const std::string> feature_names)
     : values_(values), rows_(rows), cols_(cols), names_(feature_names) {
   if (values.size() != rows * cols) {
-    throw Error(ErrorKind::kData, fmt::format("feature matrix: {} values do not fill {} rows x {} columns",
-                                              values.size(), rows, cols));
+    throw Error(ErrorKind::kData,
+                fmt::format("feature matrix: {} values do not fill {} rows x {} columns", values.size(), rows, cols));
   }
   if (!feature_names.empty() && feature_names.size() != cols) {
     throw Error(ErrorKind::kData,

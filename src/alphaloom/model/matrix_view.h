@@ -20,8 +20,7 @@ class MatrixView {
   /// Views `values` as rows x cols. `feature_names` is either empty (unnamed columns) or holds
   /// one name per column. Throws Error(kData) when values.size() != rows * cols or the name
   /// count differs from cols.
-  MatrixView(std::span<const float> values, size_t rows, size_t cols,
-             std::span<const std::string> feature_names = {});
+  MatrixView(std::span<const float> values, size_t rows, size_t cols, std::span<const std::string> feature_names = {});
 
   const float* data() const { return values_.data(); }
   std::span<const float> values() const { return values_; }

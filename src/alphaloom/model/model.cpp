@@ -29,8 +29,8 @@ void CheckFiniteFeatures(const MatrixView& x, std::string_view set) {
   for (size_t row = 0; row < x.rows(); ++row) {
     for (size_t col = 0; col < x.cols(); ++col) {
       if (std::isinf(values[row * x.cols() + col])) {
-        throw Error(ErrorKind::kData, fmt::format("{} set: {} at row {} is infinite (use NaN for a missing value)",
-                                                  set, FeatureLabel(x.feature_names(), col), row));
+        throw Error(ErrorKind::kData, fmt::format("{} set: {} at row {} is infinite (use NaN for a missing value)", set,
+                                                  FeatureLabel(x.feature_names(), col), row));
       }
     }
   }
@@ -40,8 +40,7 @@ void CheckLabeled(const LabeledMatrix& data, std::string_view set, const ModelSp
   if (data.x.rows() == 0) throw Error(ErrorKind::kData, fmt::format("{} set has zero rows", set));
   if (data.x.cols() == 0) throw Error(ErrorKind::kData, fmt::format("{} set has zero feature columns", set));
   if (data.label.size() != data.x.rows()) {
-    throw Error(ErrorKind::kData,
-                fmt::format("{} set: {} rows but {} labels", set, data.x.rows(), data.label.size()));
+    throw Error(ErrorKind::kData, fmt::format("{} set: {} rows but {} labels", set, data.x.rows(), data.label.size()));
   }
   if (!data.weight.empty() && data.weight.size() != data.x.rows()) {
     throw Error(ErrorKind::kData,
@@ -53,19 +52,18 @@ void CheckLabeled(const LabeledMatrix& data, std::string_view set, const ModelSp
       throw Error(ErrorKind::kData, fmt::format("{} set: label at row {} is {}", set, row, label));
     }
     if (spec.objective == Objective::kBinary && label != 0.0 && label != 1.0) {
-      throw Error(ErrorKind::kData,
-                  fmt::format("{} set: binary label at row {} is {}, not 0 or 1", set, row, label));
+      throw Error(ErrorKind::kData, fmt::format("{} set: binary label at row {} is {}, not 0 or 1", set, row, label));
     }
     if (spec.objective == Objective::kMulticlass &&
         (label != std::floor(label) || label < 0 || label >= spec.num_class)) {
-      throw Error(ErrorKind::kData, fmt::format("{} set: multiclass label at row {} is {}, not a class 0..{}", set,
-                                                row, label, spec.num_class - 1));
+      throw Error(ErrorKind::kData, fmt::format("{} set: multiclass label at row {} is {}, not a class 0..{}", set, row,
+                                                label, spec.num_class - 1));
     }
   }
   for (size_t row = 0; row < data.weight.size(); ++row) {
     if (!(data.weight[row] >= 0) || std::isinf(data.weight[row])) {
-      throw Error(ErrorKind::kData, fmt::format("{} set: weight at row {} is {}; weights must be finite and >= 0",
-                                                set, row, data.weight[row]));
+      throw Error(ErrorKind::kData, fmt::format("{} set: weight at row {} is {}; weights must be finite and >= 0", set,
+                                                row, data.weight[row]));
     }
   }
   CheckFiniteFeatures(data.x, set);
@@ -108,9 +106,10 @@ void CheckFeatures(std::span<const std::string> expected, std::span<const std::s
                             common, expected[common], got.size(), expected.size()));
   }
   if (got.size() > expected.size()) {
-    throw Error(ErrorKind::kData,
-                fmt::format("features differ from the model's: feature {}: expected none, got '{}' ({} features, model has {})",
-                            common, got[common], got.size(), expected.size()));
+    throw Error(
+        ErrorKind::kData,
+        fmt::format("features differ from the model's: feature {}: expected none, got '{}' ({} features, model has {})",
+                    common, got[common], got.size(), expected.size()));
   }
 }
 
@@ -153,8 +152,8 @@ void Model::Fit(const LabeledMatrix& train, const LabeledMatrix* valid) {
       CheckFeatures(train.x.feature_names(), valid->x.feature_names());
     }
   } else if (spec_.early_stopping_rounds > 0) {
-    throw Error(ErrorKind::kConfig, fmt::format("early_stopping_rounds = {} needs a validation set",
-                                                spec_.early_stopping_rounds));
+    throw Error(ErrorKind::kConfig,
+                fmt::format("early_stopping_rounds = {} needs a validation set", spec_.early_stopping_rounds));
   }
   std::vector<std::string> names;
   if (train.x.has_feature_names()) {
@@ -200,8 +199,8 @@ void Model::Deserialize(std::string_view bytes, std::vector<std::string> feature
   fitted_ = false;
   const size_t feature_count = DoDeserialize(bytes);
   if (feature_count != feature_names.size()) {
-    throw Error(ErrorKind::kData, fmt::format("{} model holds {} features but {} feature names were given",
-                                              library(), feature_count, feature_names.size()));
+    throw Error(ErrorKind::kData, fmt::format("{} model holds {} features but {} feature names were given", library(),
+                                              feature_count, feature_names.size()));
   }
   feature_names_ = std::move(feature_names);
   log_ = std::move(log);

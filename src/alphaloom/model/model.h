@@ -30,11 +30,11 @@ Objective ParseObjective(std::string_view name);
 struct ModelSpec {
   std::string backend = "lightgbm";  ///< a name from Backends(): "lightgbm", "xgboost", "ridge"
   Objective objective = Objective::kRegression;
-  int num_class = 0;                 ///< multiclass: >= 2; every other objective: 0
-  int num_rounds = 100;              ///< maximum boosting rounds (ignored by ridge)
-  int early_stopping_rounds = 0;     ///< stop after this many rounds without a better validation loss; 0: off
-  int seed = 0;                      ///< >= 0; seeds every random choice of the library
-  int threads = 1;                   ///< >= 1; training and prediction threads
+  int num_class = 0;              ///< multiclass: >= 2; every other objective: 0
+  int num_rounds = 100;           ///< maximum boosting rounds (ignored by ridge)
+  int early_stopping_rounds = 0;  ///< stop after this many rounds without a better validation loss; 0: off
+  int seed = 0;                   ///< >= 0; seeds every random choice of the library
+  int threads = 1;                ///< >= 1; training and prediction threads
   /// Library parameters by the library's own names, passed through as text ("num_leaves" ->
   /// "63"). Unknown names, and names the spec fields above own (objective, seed, threads, ...),
   /// are Error(kConfig) naming the parameter.
@@ -70,7 +70,8 @@ struct TrainingLog {
   std::string metric;
   std::vector<double> valid_loss;
   int rounds_trained = 0;  ///< rounds run before stopping (ridge: 1)
-  int best_iteration = 0;  ///< rounds the model keeps: the best validation round with early stopping, else rounds_trained
+  int best_iteration =
+      0;  ///< rounds the model keeps: the best validation round with early stopping, else rounds_trained
 };
 
 /// Throws Error(kData) unless `got` equals `expected` name by name, naming the first mismatch:

@@ -22,12 +22,14 @@ void CheckComponent(const std::string& text, std::string_view what) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') ok = false;
   }
   if (!ok) {
-    throw Error(ErrorKind::kConfig, fmt::format("model registry: {} '{}' must be letters, digits, '.', '_' or '-'",
-                                                what, text));
+    throw Error(ErrorKind::kConfig,
+                fmt::format("model registry: {} '{}' must be letters, digits, '.', '_' or '-'", what, text));
   }
 }
 
-std::string KeyText(const RegistryKey& key) { return fmt::format("{}/{}/h{}", key.name, key.scope, key.horizon); }
+std::string KeyText(const RegistryKey& key) {
+  return fmt::format("{}/{}/h{}", key.name, key.scope, key.horizon);
+}
 
 // "v12" -> 12; anything else -> 0.
 int VersionOf(const std::string& name) {
@@ -74,16 +76,18 @@ std::optional<int> ModelRegistry::Latest(const RegistryKey& key) const {
   return versions.back();
 }
 
-int ModelRegistry::NextVersion(const RegistryKey& key) const { return Latest(key).value_or(0) + 1; }
+int ModelRegistry::NextVersion(const RegistryKey& key) const {
+  return Latest(key).value_or(0) + 1;
+}
 
 int ModelRegistry::Register(const RegistryKey& key, const Model& model, const ArtifactInfo& info) {
   const std::filesystem::path directory = KeyDirectory(key);
   std::error_code error;
   std::filesystem::create_directories(directory, error);
-  if (error) throw Error(ErrorKind::kIo, fmt::format("{}: cannot create directory: {}", directory.string(), error.message()));
+  if (error)
+    throw Error(ErrorKind::kIo, fmt::format("{}: cannot create directory: {}", directory.string(), error.message()));
   static std::atomic<unsigned> counter{0};
-  const std::filesystem::path staged =
-      directory / fmt::format(".staging-{}-{}", ::getpid(), counter.fetch_add(1));
+  const std::filesystem::path staged = directory / fmt::format(".staging-{}-{}", ::getpid(), counter.fetch_add(1));
   SaveModel(model, info, staged);
   // A version directory is claimed by renaming onto a name nobody holds; on a clash another
   // process registered that version first, so the next number is tried.
@@ -101,7 +105,9 @@ int ModelRegistry::Register(const RegistryKey& key, const Model& model, const Ar
 int ModelRegistry::ResolveVersion(const RegistryKey& key, std::optional<int> version) const {
   if (!version) {
     const std::optional<int> latest = Latest(key);
-    if (!latest) throw Error(ErrorKind::kNotFound, fmt::format("model registry {}: no version of {}", root_.string(), KeyText(key)));
+    if (!latest)
+      throw Error(ErrorKind::kNotFound,
+                  fmt::format("model registry {}: no version of {}", root_.string(), KeyText(key)));
     return *latest;
   }
   const std::vector<int> versions = Versions(key);

@@ -23,7 +23,8 @@ double ParseAlpha(const ModelSpec& spec) {
   double alpha = 1.0;
   for (const auto& [name, value] : spec.params) {
     CheckParamText(kLibrary, name, value);
-    if (name != "alpha") throw Error(ErrorKind::kConfig, fmt::format("ridge: unknown parameter '{}' (known: alpha)", name));
+    if (name != "alpha")
+      throw Error(ErrorKind::kConfig, fmt::format("ridge: unknown parameter '{}' (known: alpha)", name));
     char* end = nullptr;
     alpha = std::strtod(value.c_str(), &end);
     if (end != value.c_str() + value.size() || !std::isfinite(alpha) || alpha < 0) {
@@ -33,7 +34,9 @@ double ParseAlpha(const ModelSpec& spec) {
   return alpha;
 }
 
-double WeightOf(const LabeledMatrix& data, size_t row) { return data.weight.empty() ? 1.0 : data.weight[row]; }
+double WeightOf(const LabeledMatrix& data, size_t row) {
+  return data.weight.empty() ? 1.0 : data.weight[row];
+}
 
 class RidgeModel final : public Model {
  public:
@@ -129,9 +132,9 @@ class RidgeModel final : public Model {
   }
 
   std::string DoSerialize() const override {
-    const nlohmann::json document = {{"format", kFormat}, {"version", 1},     {"alpha", alpha_},
-                                     {"intercept", intercept_}, {"mean", mean_}, {"scale", scale_},
-                                     {"coef", coef_}};
+    const nlohmann::json document = {
+        {"format", kFormat}, {"version", 1},    {"alpha", alpha_}, {"intercept", intercept_},
+        {"mean", mean_},     {"scale", scale_}, {"coef", coef_}};
     return document.dump(1) + "\n";
   }
 
@@ -202,6 +205,8 @@ class RidgeModel final : public Model {
 
 }  // namespace
 
-std::unique_ptr<Model> MakeRidgeModel(const ModelSpec& spec) { return std::make_unique<RidgeModel>(spec); }
+std::unique_ptr<Model> MakeRidgeModel(const ModelSpec& spec) {
+  return std::make_unique<RidgeModel>(spec);
+}
 
 }  // namespace alphaloom::model

@@ -60,9 +60,9 @@ FoldSpread SpreadOfFolds(std::span<const Prediction> fold_predictions) {
     const Prediction& prediction = fold_predictions[fold];
     if (prediction.rows != fold_predictions[0].rows || prediction.width != fold_predictions[0].width ||
         prediction.values.size() != prediction.rows * prediction.width) {
-      throw Error(ErrorKind::kData, fmt::format("fold spread: fold {} predicts {} x {}, fold 0 {} x {}", fold,
-                                                prediction.rows, prediction.width, fold_predictions[0].rows,
-                                                fold_predictions[0].width));
+      throw Error(ErrorKind::kData,
+                  fmt::format("fold spread: fold {} predicts {} x {}, fold 0 {} x {}", fold, prediction.rows,
+                              prediction.width, fold_predictions[0].rows, fold_predictions[0].width));
     }
     folds.push_back(prediction.values.data());
   }
@@ -121,7 +121,8 @@ std::vector<double> ProbUpFromClasses(const Prediction& probabilities, std::span
   const int classes = binary ? 2 : static_cast<int>(probabilities.width);
   for (const int up : up_classes) {
     if (up < 0 || up >= classes) {
-      throw Error(ErrorKind::kData, fmt::format("prob_up: class {} outside the model's classes 0..{}", up, classes - 1));
+      throw Error(ErrorKind::kData,
+                  fmt::format("prob_up: class {} outside the model's classes 0..{}", up, classes - 1));
     }
   }
   std::vector<double> out(probabilities.rows, 0.0);

@@ -73,10 +73,14 @@ std::vector<std::string> UnusedParameters(const std::string& line) {
 
 const std::map<std::string, std::string_view>& ReservedParameters() {
   static const std::map<std::string, std::string_view> reserved = {
-      {"objective", "objective"},     {"num_class", "num_class"},
-      {"seed", "seed"},               {"random_state", "seed"},
-      {"nthread", "threads"},         {"n_jobs", "threads"},
-      {"verbosity", "(always 1)"},    {"validate_parameters", "(always 1)"},
+      {"objective", "objective"},
+      {"num_class", "num_class"},
+      {"seed", "seed"},
+      {"random_state", "seed"},
+      {"nthread", "threads"},
+      {"n_jobs", "threads"},
+      {"verbosity", "(always 1)"},
+      {"validate_parameters", "(always 1)"},
   };
   return reserved;
 }
@@ -111,8 +115,8 @@ std::string_view DefaultMetric(Objective objective) {
 class XgbMatrix {
  public:
   XgbMatrix(const MatrixView& x, int threads) {
-    XgbCheck(XGDMatrixCreateFromMat_omp(x.data(), x.rows(), x.cols(), std::numeric_limits<float>::quiet_NaN(),
-                                        &handle_, threads),
+    XgbCheck(XGDMatrixCreateFromMat_omp(x.data(), x.rows(), x.cols(), std::numeric_limits<float>::quiet_NaN(), &handle_,
+                                        threads),
              "DMatrixCreateFromMat");
   }
   XgbMatrix(const LabeledMatrix& data, int threads) : XgbMatrix(data.x, threads) {
@@ -206,7 +210,8 @@ class XgBoostModel final : public Model {
       log.valid_loss.push_back(loss);
       if (stopping.Update(loss)) break;
     }
-    log.best_iteration = (valid_matrix && spec().early_stopping_rounds > 0) ? stopping.best_round() : log.rounds_trained;
+    log.best_iteration =
+        (valid_matrix && spec().early_stopping_rounds > 0) ? stopping.best_round() : log.rounds_trained;
     if (log.best_iteration < log.rounds_trained) {
       BoosterHandle sliced = nullptr;
       XgbCheck(XGBoosterSlice(booster.get(), 0, log.best_iteration, 1, &sliced), "BoosterSlice");
@@ -301,9 +306,9 @@ class XgBoostModel final : public Model {
     const bst_ulong* shape = nullptr;
     const float* scores = nullptr;
     const std::lock_guard<std::mutex> lock(predict_mutex_);
-    XgbCheck(XGBoosterFeatureScore(booster_.get(), config.c_str(), &feature_count, &features, &dimensions, &shape,
-                                   &scores),
-             "BoosterFeatureScore");
+    XgbCheck(
+        XGBoosterFeatureScore(booster_.get(), config.c_str(), &feature_count, &features, &dimensions, &shape, &scores),
+        "BoosterFeatureScore");
     const size_t per_feature = dimensions == 2 ? shape[1] : 1;
     // Unnamed features come back as "f<column>"; features no split uses are absent.
     for (bst_ulong entry = 0; entry < feature_count; ++entry) {
@@ -356,6 +361,8 @@ std::string XgBoostVersion() {
   return fmt::format("{}.{}.{}", major, minor, patch);
 }
 
-std::unique_ptr<Model> MakeXgBoostModel(const ModelSpec& spec) { return std::make_unique<XgBoostModel>(spec); }
+std::unique_ptr<Model> MakeXgBoostModel(const ModelSpec& spec) {
+  return std::make_unique<XgBoostModel>(spec);
+}
 
 }  // namespace alphaloom::model
