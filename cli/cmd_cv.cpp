@@ -11,15 +11,11 @@
 #include "alphaloom/data/instrument_spec.h"
 #include "alphaloom/pipeline/labels.h"
 #include "alphaloom/pipeline/splits.h"
+#include "alphaloom/pipeline/workflow.h"
 #include "commands.h"
 
 namespace alphaloom::cli {
 namespace {
-
-// The sections a workflow file may have; `cv plan` reads data, universe, label and cv.
-const std::vector<std::string> kWorkflowSections = {"name",    "data",     "universe", "factors", "label",
-                                                    "processors", "cv",    "model",    "strategy", "backtest",
-                                                    "metrics", "tracking", "store",    "report"};
 
 struct PlanArgs {
   std::string config, labels, out;
@@ -30,7 +26,7 @@ void RunPlan(const PlanArgs& args, const GlobalOptions& global) {
   if (args.config.empty()) throw Error(ErrorKind::kUsage, "cv plan needs --config FILE");
   const YAML::Node root = pipeline::LoadYamlFile(args.config);
   pipeline::ConfigSection top(root, "", args.config);
-  for (const auto& section : kWorkflowSections) top.Allow(section);
+  for (const auto& section : pipeline::WorkflowSections()) top.Allow(section);
   top.RejectUnknownKeys();
   pipeline::ConfigSection cv_section = top.Child("cv");
   const pipeline::SplitConfig split = pipeline::ReadSplitConfig(cv_section);

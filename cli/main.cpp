@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   cli::AddGatesCommand(app, global);
   cli::AddLabelCommand(app, global);
   cli::AddCvCommand(app, global);
+  cli::AddTrainCommand(app, global);
 
   try {
     app.parse(argc, argv);

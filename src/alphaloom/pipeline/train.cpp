@@ -1,0 +1,349 @@
+#include "alphaloom/pipeline/train.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "alphaloom/common/atomic_file.h"
+#include "alphaloom/common/error.h"
+#include "alphaloom/common/hash.h"
+#include "alphaloom/common/log.h"
+#include "alphaloom/cv/plan_report.h"
+#include "alphaloom/data/instrument_spec.h"
+#include "alphaloom/data/table_io.h"
+#include "alphaloom/dataset/learning_set.h"
+#include "alphaloom/model/artifact.h"
+#include "alphaloom/model/uncertainty.h"
+#include "alphaloom/pipeline/evaluation.h"
+#include "alphaloom/pipeline/features.h"
+#include "alphaloom/pipeline/workflow.h"
+
+namespace alphaloom::pipeline {
+namespace {
+
+std::vector<dataset::ProcessorStep> ReadProcessors(ConfigSection& section) {
+  section.Choice("fit_on", "train", {"train"});
+  std::vector<dataset::ProcessorStep> steps;
+  const YAML::Node list = section.Raw("steps");
+  if (!list || list.IsNull()) {
+    section.RejectUnknownKeys();
+    return steps;
+  }
+  if (!list.IsSequence()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected a list of steps", section.Where("steps")));
+  for (const auto& item : list) {
+    std::string name;
+    YAML::Node params;
+    if (item.IsScalar()) {
+      name = item.Scalar();
+    } else if (item.IsMap() && item.size() == 1 && item.begin()->first.IsScalar()) {
+      name = item.begin()->first.Scalar();
+      params = item.begin()->second;
+    } else {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: a step is a name or {{name: {{parameters}}}}", section.Where("steps")));
+    }
+    // Rows without a label never reach training, so dropna_label is implied; it is accepted
+    // because Qlib configs list it.
+    if (name == "dropna_label") continue;
+    dataset::ProcessorStep step;
+    try {
+      step.kind = dataset::ParseProcessorKind(name);
+    } catch (const Error& error) {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: {}", section.Where("steps"), error.what()));
+    }
+    ConfigSection step_section(params, "processors.steps." + name, section.source());
+    if (step.kind == dataset::ProcessorKind::kFillNa) step.fill_value = step_section.Double("value", 0.0);
+    if (step.kind == dataset::ProcessorKind::kRobustZScore) step.clip = step_section.Bool("clip", true);
+    step_section.RejectUnknownKeys();
+    steps.push_back(step);
+  }
+  section.RejectUnknownKeys();
+  return steps;
+}
+
+model::ModelSpec ReadModel(ConfigSection& section) {
+  model::ModelSpec spec;
+  std::vector<std::string> backends;
+  for (const auto& backend : model::Backends()) backends.emplace_back(backend.name);
+  spec.backend = section.Choice("kind", "lightgbm", backends);
+  spec.objective = model::ParseObjective(
+      section.Choice("objective", "regression", {"regression", "huber", "binary", "multiclass"}));
+  spec.num_class = section.Int("num_class", 0);
+  spec.num_rounds = section.Int("num_rounds", spec.num_rounds);
+  spec.early_stopping_rounds = section.Int("early_stopping", 0);
+  spec.seed = section.Int("seed", 0);
+  spec.threads = section.Int("threads", 1);
+  const YAML::Node params = section.Raw("params");
+  if (params && !params.IsNull()) {
+    if (!params.IsMap()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected name: value pairs", section.Where("params")));
+    for (const auto& item : params) {
+      if (!item.first.IsScalar() || !item.second.IsScalar()) {
+        throw Error(ErrorKind::kConfig, fmt::format("{}: expected name: value pairs", section.Where("params")));
+      }
+      spec.params[item.first.Scalar()] = item.second.Scalar();
+    }
+  }
+  section.RejectUnknownKeys();
+  return spec;
+}
+
+std::vector<Date> RowDates(const expr::FeatureFrame& frame) {
+  std::vector<Date> dates(frame.rows());
+  for (size_t row = 0; row < frame.rows(); ++row) dates[row] = frame.date(row);
+  return dates;
+}
+
+template <typename T>
+std::vector<T> Pick(const std::vector<T>& values, const std::vector<uint32_t>& rows) {
+  std::vector<T> out;
+  if (values.empty()) return out;
+  out.reserve(rows.size());
+  for (const uint32_t row : rows) out.push_back(values[row]);
+  return out;
+}
+
+// One fold's rows, gathered and processed.
+struct FoldData {
+  expr::FeatureFrame x;
+  std::vector<Date> dates;
+  std::vector<double> label;
+  std::vector<double> weight;
+};
+
+FoldData Gather(const dataset::LearningSet& set, const std::vector<double>& targets, const std::vector<uint32_t>& rows) {
+  FoldData data{dataset::GatherRows(set.features, rows), {}, Pick(targets, rows), Pick(set.weight, rows)};
+  data.dates = RowDates(data.x);
+  return data;
+}
+
+dataset::MatrixRef Ref(FoldData& data) {
+  return dataset::MatrixRef{data.x.matrix().data(), data.x.rows(), data.x.cols(), data.dates};
+}
+
+// The score a prediction ranks rows by: the value (regression), P(class 1) (binary), or the
+// expected class value (multiclass).
+std::vector<double> Scores(const model::Prediction& prediction, const std::vector<double>& class_values) {
+  std::vector<double> scores(prediction.rows);
+  for (size_t row = 0; row < prediction.rows; ++row) {
+    if (prediction.width == 1) {
+      scores[row] = prediction.At(row);
+    } else {
+      double expected = 0;
+      for (size_t k = 0; k < prediction.width; ++k) expected += prediction.At(row, k) * class_values[k];
+      scores[row] = expected;
+    }
+  }
+  return scores;
+}
+
+}  // namespace
+
+TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source) {
+  ConfigSection top(root, "", source);
+  for (const auto& section : WorkflowSections()) top.Allow(section);
+  top.RejectUnknownKeys();
+  TrainConfig config;
+  config.name = top.String("name", config.name);
+  ConfigSection data = top.Child("data");
+  config.store = data.String("store", "");
+  data.Allow("ingest");
+  data.RejectUnknownKeys();
+  if (config.store.empty()) throw Error(ErrorKind::kConfig, fmt::format("{}: missing (the store directory)", data.Where("store")));
+  ConfigSection universe = top.Child("universe");
+  config.market = universe.String("market", "all");
+  universe.Allow("benchmark");
+  universe.RejectUnknownKeys();
+  ConfigSection factors = top.Child("factors");
+  config.factors = ReadFactorConfig(factors);
+  ConfigSection label = top.Child("label");
+  config.label = ReadLabelConfig(label);
+  ConfigSection processors = top.Child("processors");
+  config.processors = ReadProcessors(processors);
+  ConfigSection cv = top.Child("cv");
+  config.cv = ReadSplitConfig(cv);
+  ConfigSection model_section = top.Child("model");
+  config.model = ReadModel(model_section);
+  return config;
+}
+
+TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_dir, ThreadPool& pool,
+                   const FoldCallback& on_fold) {
+  const auto started = std::chrono::steady_clock::now();
+  const data::QlibStore store = data::QlibStore::Open(config.store);
+  const std::vector<std::string> instruments = data::ResolveInstruments(store, config.market);
+  const expr::FeatureFrame features = ComputeFeatures(store, instruments, config.factors, pool, std::nullopt, config.cv.end);
+  label::LabelFrame labels = ComputeLabels(store, instruments, config.label, pool, config.cv.end).front();
+  RestrictDates(labels, config.cv.start, config.cv.end);
+  const dataset::LearningSet set = dataset::JoinLabels(features, labels);
+  LogInfo("{} features x {} labelled rows ({} instruments), label {}", set.features.cols(), set.rows(),
+          instruments.size(), labels.name);
+
+  // Classifiers learn class indices; the label values they stand for are kept for scoring.
+  model::ModelSpec spec = config.model;
+  std::vector<double> class_values;
+  std::vector<double> targets = set.label;
+  if (spec.objective == model::Objective::kBinary) {
+    for (size_t row = 0; row < targets.size(); ++row) {
+      if (targets[row] != 0 && targets[row] != 1) {
+        throw Error(ErrorKind::kConfig, fmt::format("model.objective: binary needs labels 0 and 1 (e.g. label.kind: meta); "
+                                                    "{} has {}", labels.name, targets[row]));
+      }
+    }
+    class_values = {0, 1};
+  } else if (spec.objective == model::Objective::kMulticlass) {
+    const std::set<double> distinct(targets.begin(), targets.end());
+    class_values.assign(distinct.begin(), distinct.end());
+    if (spec.num_class == 0) spec.num_class = static_cast<int>(class_values.size());
+    if (static_cast<size_t>(spec.num_class) != class_values.size()) {
+      throw Error(ErrorKind::kConfig, fmt::format("model.num_class: {} but the labels have {} classes", spec.num_class,
+                                                  class_values.size()));
+    }
+    for (double& target : targets) {
+      target = static_cast<double>(std::lower_bound(class_values.begin(), class_values.end(), target) - class_values.begin());
+    }
+  }
+  const bool classifier = !class_values.empty();
+
+  const cv::SampleIndex index(set.calendar, set.row_date, set.row_t1);
+  const cv::FoldPlan plan = cv::MakePlan(index, config.cv.spec, &pool);
+  if (spec.early_stopping_rounds > 0) {
+    for (const cv::Fold& fold : plan.folds) {
+      if (fold.valid.empty()) {
+        throw Error(ErrorKind::kConfig, fmt::format("model.early_stopping: {} has no validation rows; give the folds a "
+                                                    "validation set (cv.valid_days, or a valid segment) or set "
+                                                    "early_stopping to 0", fold.name));
+      }
+    }
+  }
+
+  std::filesystem::create_directories(out_dir);
+  StagingDirectory model_stage(out_dir / "model");
+  const std::string factor_hash = FactorSetHash(config.factors);
+  std::vector<model::FeatureImportance> importances;
+  nlohmann::json fold_scores = nlohmann::json::array();
+  nlohmann::json ensemble_folds = nlohmann::json::array();
+  std::vector<Date> oof_dates;
+  std::vector<uint32_t> oof_instruments;
+  std::vector<double> oof_fold, oof_score, oof_label, oof_probability;
+  size_t probability_width = 1;
+  for (size_t k = 0; k < plan.folds.size(); ++k) {
+    const cv::Fold& fold = plan.folds[k];
+    FoldData train = Gather(set, targets, fold.train);
+    dataset::ProcessorChain processors(config.processors);
+    processors.FitTransform(Ref(train));
+    FoldData test = Gather(set, targets, fold.test);
+    processors.Transform(Ref(test));
+    std::optional<FoldData> valid;
+    if (!fold.valid.empty()) {
+      valid = Gather(set, targets, fold.valid);
+      processors.Transform(Ref(*valid));
+    }
+    const model::LabeledMatrix train_matrix{model::ViewOf(train.x), train.label, train.weight};
+    std::optional<model::LabeledMatrix> valid_matrix;
+    if (valid) valid_matrix = model::LabeledMatrix{model::ViewOf(valid->x), valid->label, valid->weight};
+    std::unique_ptr<model::Model> learner = model::MakeModel(spec);
+    learner->Fit(train_matrix, valid_matrix && spec.early_stopping_rounds > 0 ? &*valid_matrix : nullptr);
+    const model::Prediction prediction = learner->Predict(model::ViewOf(test.x));
+    const std::vector<double> scores = Scores(prediction, class_values);
+
+    std::vector<uint32_t> test_instruments(test.x.rows());
+    for (size_t row = 0; row < test.x.rows(); ++row) test_instruments[row] = test.x.instrument_index(row);
+    const std::vector<double> raw_label = Pick(set.label, fold.test);
+    nlohmann::json scores_json = RegressionScores(scores, raw_label, test.dates, test_instruments);
+    if (classifier) scores_json["classification"] = ClassificationScores(prediction.values, prediction.width, test.label);
+    scores_json["name"] = fold.name;
+    scores_json["train_rows"] = fold.train.size();
+    scores_json["valid_rows"] = fold.valid.size();
+    scores_json["purged"] = fold.purged;
+    scores_json["embargoed"] = fold.embargoed;
+    scores_json["best_iteration"] = learner->log().best_iteration;
+    scores_json["rounds_trained"] = learner->log().rounds_trained;
+    fold_scores.push_back(scores_json);
+    if (on_fold) on_fold(k, plan.folds.size(), fold.name, scores_json);
+
+    oof_dates.insert(oof_dates.end(), test.dates.begin(), test.dates.end());
+    oof_instruments.insert(oof_instruments.end(), test_instruments.begin(), test_instruments.end());
+    oof_fold.insert(oof_fold.end(), test.dates.size(), static_cast<double>(k));
+    oof_score.insert(oof_score.end(), scores.begin(), scores.end());
+    oof_label.insert(oof_label.end(), raw_label.begin(), raw_label.end());
+    probability_width = prediction.width;
+    oof_probability.insert(oof_probability.end(), prediction.values.begin(), prediction.values.end());
+    importances.push_back(learner->Importance());
+
+    model::ArtifactInfo info;
+    info.factor_set_hash = factor_hash;
+    info.label_name = labels.name;
+    info.horizon = config.label.horizons.front();
+    info.train_start = train.dates.front();
+    info.train_end = train.dates.back();
+    info.data_hash = model::DataHash(train_matrix);
+    info.extra = {{"workflow", config.name}, {"universe", config.market}, {"fold", fold.name}};
+    const std::string fold_dir = fmt::format("fold{}", k);
+    model::SaveModel(*learner, info, model_stage.path() / fold_dir);
+    ensemble_folds.push_back({{"name", fold.name}, {"dir", fold_dir}, {"processors", processors.ToJson()},
+                              {"train_start", train.dates.front().ToString()},
+                              {"train_end", train.dates.back().ToString()}});
+  }
+
+  nlohmann::json overall = RegressionScores(oof_score, oof_label, oof_dates, oof_instruments);
+  if (classifier) {
+    std::vector<double> oof_class(oof_label.size());
+    for (size_t row = 0; row < oof_label.size(); ++row) {
+      oof_class[row] = static_cast<double>(std::lower_bound(class_values.begin(), class_values.end(), oof_label[row]) -
+                                           class_values.begin());
+    }
+    overall["classification"] = ClassificationScores(oof_probability, probability_width, oof_class);
+  }
+  const double oof_rmse = classifier ? 0.0 : model::OutOfFoldRmse(oof_score, oof_label);
+
+  nlohmann::json ensemble = {{"format", 1},
+                             {"workflow", config.name},
+                             {"universe", config.market},
+                             {"label", {{"name", labels.name}, {"horizon", config.label.horizons.front()}}},
+                             {"objective", model::ObjectiveName(spec.objective)},
+                             {"backend", spec.backend},
+                             {"class_values", class_values},
+                             {"oof_rmse", oof_rmse},
+                             {"factors", {{"names", config.factors.names}, {"expressions", config.factors.expressions},
+                                          {"hash", factor_hash}}},
+                             {"folds", ensemble_folds}};
+  WriteFileAtomic(model_stage.path() / "ensemble.json", ensemble.dump(2) + "\n");
+  model_stage.Commit();
+
+  const model::FeatureImportance importance = model::AggregateImportance(importances);
+  data::Table importance_table;
+  importance_table.columns.push_back(data::TableColumn::Strings("feature", importance.features));
+  importance_table.columns.push_back(data::TableColumn::Numbers("gain", importance.gain));
+  importance_table.columns.push_back(data::TableColumn::Numbers("split", importance.split));
+  data::WriteTable(importance_table, out_dir / "importance.csv");
+
+  data::Table oof;
+  std::vector<std::string> oof_names(oof_instruments.size());
+  for (size_t row = 0; row < oof_instruments.size(); ++row) oof_names[row] = set.features.instruments()[oof_instruments[row]];
+  oof.columns.push_back(data::TableColumn::Dates("datetime", oof_dates));
+  oof.columns.push_back(data::TableColumn::Strings("instrument", std::move(oof_names)));
+  oof.columns.push_back(data::TableColumn::Numbers("fold", oof_fold));
+  oof.columns.push_back(data::TableColumn::Numbers("yhat", oof_score));
+  oof.columns.push_back(data::TableColumn::Numbers("label", oof_label));
+  data::WriteTable(oof, out_dir / "oof_predictions.parquet");
+
+  TrainSummary summary;
+  summary.model_dir = out_dir / "model";
+  summary.metrics = {{"workflow", config.name},
+                     {"label", labels.name},
+                     {"rows", set.rows()},
+                     {"features", set.features.cols()},
+                     {"model", {{"backend", spec.backend}, {"objective", model::ObjectiveName(spec.objective)},
+                                {"params", spec.params}, {"seed", spec.seed}, {"threads", spec.threads}}},
+                     {"plan", cv::PlanJson(plan, index)},
+                     {"folds", fold_scores},
+                     {"overall", overall},
+                     {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
+  WriteFileAtomic(out_dir / "metrics.json", summary.metrics.dump(2) + "\n");
+  return summary;
+}
+
+}  // namespace alphaloom::pipeline

@@ -1,0 +1,56 @@
+#pragma once
+// The training stage: features + labels -> folds -> one model per fold, out-of-fold
+// predictions and scores, and the fold ensemble saved as a model directory that `predict` uses.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alphaloom/common/thread_pool.h"
+#include "alphaloom/dataset/processors.h"
+#include "alphaloom/factors/factor_set.h"
+#include "alphaloom/model/model.h"
+#include "alphaloom/pipeline/labels.h"
+#include "alphaloom/pipeline/splits.h"
+
+namespace alphaloom::pipeline {
+
+/// The sections `alphaloom train` reads from a workflow file.
+struct TrainConfig {
+  std::string name = "alphaloom";   ///< workflow name
+  std::string store;                ///< data.store
+  std::string market = "all";       ///< universe.market: the instrument spec
+  factors::FactorSet factors;       ///< factors
+  LabelConfig label;                ///< label
+  std::vector<dataset::ProcessorStep> processors;  ///< processors.steps
+  SplitConfig cv;                   ///< cv
+  model::ModelSpec model;           ///< model
+};
+
+/// Reads name, data, universe, factors, label, processors, cv and model, checking every key
+/// (other workflow sections are allowed and ignored). `source` names the file in messages.
+///   processors: {fit_on: train, steps: [dropna_label, robust_zscore, {fillna: {value: 0}}, ...]}
+///   model: {kind: lightgbm | xgboost | ridge, objective: regression | huber | binary |
+///           multiclass, num_class, num_rounds (100), early_stopping (0), seed (0), threads (1),
+///           params: {library parameter: value}}
+TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source);
+
+/// Called after each fold with its name and scores (for progress on a terminal).
+using FoldCallback = std::function<void(size_t fold, size_t folds, const std::string& name, const nlohmann::json& scores)>;
+
+struct TrainSummary {
+  nlohmann::json metrics;  ///< what metrics.json holds
+  std::filesystem::path model_dir;
+};
+
+/// Runs the stage and writes into `out_dir` (created; every file written atomically):
+///   metrics.json           per-fold and overall scores, the plan, the label, the model spec
+///   oof_predictions.parquet datetime, instrument, fold, yhat, label (one row per test row and fold)
+///   importance.csv          feature, gain, split: means over the fold models
+///   model/                  ensemble.json + fold<k>/ model artifacts (see docs/models.md)
+/// With several label horizons, the first is trained (the workflow trains one model per horizon).
+TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_dir, ThreadPool& pool,
+                   const FoldCallback& on_fold = {});
+
+}  // namespace alphaloom::pipeline
