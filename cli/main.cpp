@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   cli::AddLabelCommand(app, global);
   cli::AddCvCommand(app, global);
   cli::AddTrainCommand(app, global);
+  cli::AddBacktestCommand(app, global);
+  cli::AddReportCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -42,6 +42,7 @@ make_venv() {  # make_venv DIR REQUIREMENTS
 make_venv .venv requirements.txt
 make_venv .venv-qlib requirements-qlib.txt
 make_venv .venv-ref requirements-ref.txt
+make_venv .venv-bt requirements-backtest.txt
 
 # --- Native dependencies under .deps -----------------------------------------------------------
 deps=$root/.deps

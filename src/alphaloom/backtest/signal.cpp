@@ -1,0 +1,105 @@
+#include "alphaloom/backtest/signal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "alphaloom/common/error.h"
+#include "alphaloom/data/table_io.h"
+
+namespace alphaloom::backtest {
+
+std::optional<std::span<const double>> SignalMatrix::Row(Date date) const {
+  const auto found = std::lower_bound(dates.begin(), dates.end(), date);
+  if (found == dates.end() || *found != date) return std::nullopt;
+  const size_t row = static_cast<size_t>(found - dates.begin());
+  return std::span<const double>(values).subspan(row * instrument_count, instrument_count);
+}
+
+namespace {
+
+std::string PickValueColumn(const std::filesystem::path& path, const SignalReadOptions& options) {
+  if (!options.value_column.empty()) return options.value_column;
+  // Only probe the header: read the optional columns and see which exist.
+  const data::ColumnRequest probe[] = {{"score", data::ColumnType::kNumber, false},
+                                       {"yhat", data::ColumnType::kNumber, false}};
+  const data::Table table = data::ReadTable(path, probe);
+  if (table.Find("score") != nullptr) return "score";
+  if (table.Find("yhat") != nullptr) return "yhat";
+  throw Error(ErrorKind::kData, fmt::format("{}: no 'score' or 'yhat' column (choose one with --score-column)", path.string()));
+}
+
+}  // namespace
+
+SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std::string>& instruments,
+                        const Calendar& calendar, const SignalReadOptions& options) {
+  const std::string value_column = PickValueColumn(path, options);
+  const data::ColumnRequest requests[] = {{"datetime", data::ColumnType::kDate, true},
+                                          {"instrument", data::ColumnType::kString, true},
+                                          {value_column, data::ColumnType::kNumber, true},
+                                          {"horizon", data::ColumnType::kNumber, false}};
+  const data::Table table = data::ReadTable(path, requests);
+  const auto& dates = table.Find("datetime")->dates;
+  const auto& names = table.Find("instrument")->strings;
+  const auto& values = table.Find(value_column)->numbers;
+  const data::TableColumn* horizon_column = table.Find("horizon");
+  std::optional<double> horizon = options.horizon;
+  if (horizon_column != nullptr && !horizon) {
+    std::set<double> horizons(horizon_column->numbers.begin(), horizon_column->numbers.end());
+    if (horizons.size() > 1) {
+      throw Error(ErrorKind::kData, fmt::format("{}: {} horizons in the 'horizon' column; pick one with --horizon",
+                                                path.string(), horizons.size()));
+    }
+  }
+
+  std::unordered_map<std::string, size_t> instrument_index;
+  for (size_t idx = 0; idx < instruments.size(); ++idx) instrument_index.emplace(instruments[idx], idx);
+
+  SignalMatrix matrix;
+  matrix.instrument_count = instruments.size();
+  std::vector<size_t> kept;
+  for (size_t row = 0; row < table.rows(); ++row) {
+    if (horizon && horizon_column != nullptr && horizon_column->numbers[row] != *horizon) continue;
+    if (!calendar.IndexOf(dates[row])) {
+      throw Error(ErrorKind::kData, fmt::format("{}: row {} is dated {}, which is not a trading date of the store ({} .. {})",
+                                                path.string(), row + 1, dates[row].ToString(),
+                                                calendar.front().ToString(), calendar.back().ToString()));
+    }
+    if (!instrument_index.contains(names[row])) {
+      throw Error(ErrorKind::kNotFound, fmt::format("{}: row {}: instrument '{}' is not in the store's market",
+                                                    path.string(), row + 1, names[row]));
+    }
+    if (std::isinf(values[row])) {
+      throw Error(ErrorKind::kData, fmt::format("{}: row {}: infinite {} for {} on {}", path.string(), row + 1,
+                                                options.what, names[row], dates[row].ToString()));
+    }
+    kept.push_back(row);
+  }
+  if (kept.empty()) throw Error(ErrorKind::kData, fmt::format("{}: no {} rows", path.string(), options.what));
+  std::set<Date> unique_dates;
+  for (size_t row : kept) unique_dates.insert(dates[row]);
+  matrix.dates.assign(unique_dates.begin(), unique_dates.end());
+  matrix.values.assign(matrix.dates.size() * matrix.instrument_count, std::nan(""));
+  std::vector<unsigned char> seen(matrix.values.size(), 0);
+  for (size_t row : kept) {
+    const size_t date_row = static_cast<size_t>(std::lower_bound(matrix.dates.begin(), matrix.dates.end(), dates[row]) -
+                                                matrix.dates.begin());
+    const size_t cell = date_row * matrix.instrument_count + instrument_index.at(names[row]);
+    if (seen[cell]) {
+      throw Error(ErrorKind::kData, fmt::format("{}: row {}: {} on {} appears twice", path.string(), row + 1, names[row],
+                                                dates[row].ToString()));
+    }
+    seen[cell] = 1;
+    if (std::isnan(values[row])) {
+      ++matrix.dropped_nan;
+      continue;
+    }
+    matrix.values[cell] = values[row];
+  }
+  return matrix;
+}
+
+}  // namespace alphaloom::backtest
