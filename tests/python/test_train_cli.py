@@ -188,7 +188,7 @@ def test_predict(alphaloom, planted, tmp_path):
 @pytest.mark.parametrize("model, cv, code, needle", [
     ("{kind: lightgbm, early_stopping: 5}", "{kind: purged_kfold}", 3, "model.early_stopping: fold0 has no validation rows"),
     ("{kind: lightgbm, params: {num_leafs: 5}}", None, 3, "num_leafs"),
-    ("{kind: lightgbm, objective: binary}", None, 3, "binary needs labels 0 and 1"),
+    ("{kind: lightgbm, objective: binary}", None, 3, "label.normalize: a classifier learns classes"),
     ("{kind: catboost}", None, 3, "model.kind: 'catboost' is not one of"),
     ("{kind: ridge, rounds: 3}", None, 3, "model.rounds: unknown key"),
 ])

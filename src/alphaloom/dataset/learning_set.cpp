@@ -27,6 +27,20 @@ expr::FeatureFrame GatherRows(const expr::FeatureFrame& frame, const std::vector
   return out;
 }
 
+LearningSet Subset(const LearningSet& set, const std::vector<uint32_t>& rows) {
+  LearningSet out;
+  out.features = GatherRows(set.features, rows);
+  out.calendar = set.calendar;
+  for (const uint32_t row : rows) {
+    out.label.push_back(set.label[row]);
+    if (!set.weight.empty()) out.weight.push_back(set.weight[row]);
+    out.row_date.push_back(set.row_date[row]);
+    out.row_t1.push_back(set.row_t1[row]);
+    out.source_row.push_back(set.source_row[row]);
+  }
+  return out;
+}
+
 LearningSet JoinLabels(const expr::FeatureFrame& features, const label::LabelFrame& labels) {
   // Label instrument index -> feature instrument index, by name.
   std::unordered_map<std::string, uint32_t> feature_instrument;

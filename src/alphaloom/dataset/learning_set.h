@@ -28,6 +28,9 @@ struct LearningSet {
 /// learn from). Throws Error(kData) when no row has both.
 LearningSet JoinLabels(const expr::FeatureFrame& features, const label::LabelFrame& labels);
 
+/// The rows `rows` (ascending indices) of `set`.
+LearningSet Subset(const LearningSet& set, const std::vector<uint32_t>& rows);
+
 /// Copies `rows` (ascending indices into `frame`) into a new frame with the same columns.
 expr::FeatureFrame GatherRows(const expr::FeatureFrame& frame, const std::vector<uint32_t>& rows);
 

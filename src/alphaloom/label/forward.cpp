@@ -49,16 +49,7 @@ void RankDay(std::vector<double>& value, size_t begin, size_t end) {
 
 void Normalize(LabelFrame& frame, CrossSectionNorm norm) {
   if (norm == CrossSectionNorm::kNone) return;
-  for (size_t begin = 0; begin < frame.rows();) {
-    size_t end = begin;
-    while (end < frame.rows() && frame.row_date[end] == frame.row_date[begin]) ++end;
-    if (norm == CrossSectionNorm::kZScore) {
-      ZScoreDay(frame.value, begin, end);
-    } else {
-      RankDay(frame.value, begin, end);
-    }
-    begin = end;
-  }
+  NormalizeByDay(frame.value, frame.row_date, norm);
   size_t kept = 0;
   for (size_t row = 0; row < frame.rows(); ++row) {
     if (std::isnan(frame.value[row])) continue;
@@ -75,6 +66,33 @@ void Normalize(LabelFrame& frame, CrossSectionNorm norm) {
 }
 
 }  // namespace
+
+void NormalizeByDay(std::vector<double>& value, std::span<const int32_t> row_date, CrossSectionNorm norm) {
+  if (norm == CrossSectionNorm::kNone) return;
+  Check(value.size() == row_date.size(), "one date per label row");
+  std::vector<double> day_values;
+  std::vector<size_t> day_rows;
+  for (size_t begin = 0; begin < value.size();) {
+    size_t end = begin;
+    while (end < value.size() && row_date[end] == row_date[begin]) ++end;
+    day_values.clear();
+    day_rows.clear();
+    for (size_t row = begin; row < end; ++row) {
+      if (std::isnan(value[row])) continue;
+      day_values.push_back(value[row]);
+      day_rows.push_back(row);
+    }
+    if (!day_values.empty()) {
+      if (norm == CrossSectionNorm::kZScore) {
+        ZScoreDay(day_values, 0, day_values.size());
+      } else {
+        RankDay(day_values, 0, day_values.size());
+      }
+    }
+    for (size_t k = 0; k < day_rows.size(); ++k) value[day_rows[k]] = day_values[k];
+    begin = end;
+  }
+}
 
 std::string ForwardLabelName(const ForwardSpec& spec) {
   std::string name = fmt::format("forward_{}_h{}", spec.form == ForwardForm::kNextClose ? "qlib" : "c2c", spec.horizon);

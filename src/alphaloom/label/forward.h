@@ -1,6 +1,8 @@
 #pragma once
 // Forward-return labels: the return a position opened on the row's date earns over h bars.
+#include <span>
 #include <string>
+#include <vector>
 
 #include "alphaloom/data/panel.h"
 #include "alphaloom/label/label_frame.h"
@@ -37,6 +39,11 @@ struct ForwardSpec {
 /// the row's label undefined (row absent). Throws Error(kConfig) for horizon < 1 and
 /// Error(kNotFound) when the panel lacks the price field.
 LabelFrame ForwardReturns(const data::Panel& panel, const ForwardSpec& spec);
+
+/// Normalises `value` day by day in place (rows sorted by date, `row_date` their dates): the
+/// CrossSectionNorm math over the rows of each day whose value is not NaN; rows that get no value
+/// (one-row days, zero dispersion) become NaN. kNone leaves the values alone.
+void NormalizeByDay(std::vector<double>& value, std::span<const int32_t> row_date, CrossSectionNorm norm);
 
 /// "forward_qlib_h1", "forward_c2c_h5", with "_cszscore"/"_csrank" appended when normalised.
 std::string ForwardLabelName(const ForwardSpec& spec);

@@ -81,6 +81,10 @@ LabelConfig ReadLabelConfig(ConfigSection& section) {
     config.kind = kind == "forward" ? LabelKind::kForward : LabelKind::kStates;
     ReadForward(section, config.forward, config.horizons);
     if (config.kind == LabelKind::kStates) {
+      if (config.forward.normalize != label::CrossSectionNorm::kNone) {
+        throw Error(ErrorKind::kConfig, fmt::format("{}: states bucket raw returns (the thresholds are in return units); "
+                                                    "drop normalize", section.Where("normalize")));
+      }
       config.states.thresholds = section.Doubles("thresholds", config.states.thresholds);
       if (section.Has("lowest")) config.states.lowest = section.Int("lowest", 0);
       section.Allow("lowest");

@@ -175,16 +175,43 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   const data::QlibStore store = data::QlibStore::Open(config.store);
   const std::vector<std::string> instruments = data::ResolveInstruments(store, config.market);
   const expr::FeatureFrame features = ComputeFeatures(store, instruments, config.factors, pool, std::nullopt, config.cv.end);
-  label::LabelFrame labels = ComputeLabels(store, instruments, config.label, pool, config.cv.end).front();
+  // Labels are computed raw; the configured per-day normalisation is applied to the training
+  // target over the rows that have features (Qlib: DropnaLabel, then CSZScoreNorm on the label),
+  // and the scores compare predictions with the raw label (Qlib's SigAnaRecord does the same).
+  LabelConfig raw_config = config.label;
+  raw_config.forward.normalize = label::CrossSectionNorm::kNone;
+  label::LabelFrame labels = ComputeLabels(store, instruments, raw_config, pool, config.cv.end).front();
   RestrictDates(labels, config.cv.start, config.cv.end);
-  const dataset::LearningSet set = dataset::JoinLabels(features, labels);
+  dataset::LearningSet set = dataset::JoinLabels(features, labels);
+  const label::CrossSectionNorm norm = config.label.forward.normalize;
+  const std::string label_name = labels.name + (norm == label::CrossSectionNorm::kZScore ? "_cszscore"
+                                                : norm == label::CrossSectionNorm::kRank ? "_csrank"
+                                                                                         : "");
+  std::vector<double> targets = set.label;
+  label::NormalizeByDay(targets, set.row_date, norm);
+  if (std::any_of(targets.begin(), targets.end(), [](double t) { return std::isnan(t); })) {
+    std::vector<uint32_t> keep;
+    for (size_t row = 0; row < targets.size(); ++row) {
+      if (!std::isnan(targets[row])) keep.push_back(static_cast<uint32_t>(row));
+    }
+    LogInfo("{} rows on days the label normalisation leaves undefined (one instrument) are left out",
+            targets.size() - keep.size());
+    set = dataset::Subset(set, keep);
+    std::vector<double> kept_targets;
+    for (const uint32_t row : keep) kept_targets.push_back(targets[row]);
+    targets = std::move(kept_targets);
+  }
   LogInfo("{} features x {} labelled rows ({} instruments), label {}", set.features.cols(), set.rows(),
-          instruments.size(), labels.name);
+          instruments.size(), label_name);
 
   // Classifiers learn class indices; the label values they stand for are kept for scoring.
   model::ModelSpec spec = config.model;
   std::vector<double> class_values;
-  std::vector<double> targets = set.label;
+  if (spec.objective == model::Objective::kBinary || spec.objective == model::Objective::kMulticlass) {
+    if (norm != label::CrossSectionNorm::kNone) {
+      throw Error(ErrorKind::kConfig, "label.normalize: a classifier learns classes; use normalize: none");
+    }
+  }
   if (spec.objective == model::Objective::kBinary) {
     for (size_t row = 0; row < targets.size(); ++row) {
       if (targets[row] != 0 && targets[row] != 1) {
@@ -275,7 +302,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
 
     model::ArtifactInfo info;
     info.factor_set_hash = factor_hash;
-    info.label_name = labels.name;
+    info.label_name = label_name;
     info.horizon = config.label.horizons.front();
     info.train_start = train.dates.front();
     info.train_end = train.dates.back();
@@ -302,7 +329,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   nlohmann::json ensemble = {{"format", 1},
                              {"workflow", config.name},
                              {"universe", config.market},
-                             {"label", {{"name", labels.name}, {"horizon", config.label.horizons.front()}}},
+                             {"label", {{"name", label_name}, {"horizon", config.label.horizons.front()}}},
                              {"objective", model::ObjectiveName(spec.objective)},
                              {"backend", spec.backend},
                              {"class_values", class_values},
@@ -333,7 +360,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   TrainSummary summary;
   summary.model_dir = out_dir / "model";
   summary.metrics = {{"workflow", config.name},
-                     {"label", labels.name},
+                     {"label", label_name},
                      {"rows", set.rows()},
                      {"features", set.features.cols()},
                      {"model", {{"backend", spec.backend}, {"objective", model::ObjectiveName(spec.objective)},
