@@ -13,7 +13,7 @@ setup:
 build: setup
 
 ## Main job on the embedded defaults: synthetic market -> ingest -> store summary -> Alpha158 ->
-## labels -> the walk-forward fold plan.
+## labels -> the walk-forward fold plan -> cross-validated LightGBM -> the last day's predictions.
 demo: setup
 	$(BIN) synth --out $(DEMO)/raw --instruments 100 --start 2012-01-02 --end 2024-12-31 --seed 7
 	$(BIN) ingest --input $(DEMO)/raw --out $(DEMO)/store --benchmark BENCH
@@ -21,6 +21,8 @@ demo: setup
 	$(BIN) features --data $(DEMO)/store --set alpha158 --out $(DEMO)/alpha158.parquet
 	$(BIN) label --data $(DEMO)/store --config examples/quickstart.yaml --out $(DEMO)/labels.parquet
 	$(BIN) cv plan --config examples/quickstart.yaml --labels $(DEMO)/labels.parquet
+	$(BIN) train --config examples/quickstart.yaml --out $(DEMO)/run
+	$(BIN) predict --model $(DEMO)/run/model --data $(DEMO)/store --date 2024-12-31 --out $(DEMO)/predictions.csv
 
 ## Every test: unit, integration, real-data, parity (ctest), then 60 s of each fuzz target.
 test: setup
@@ -35,6 +37,7 @@ bench: setup
 	.venv/bin/python bench/ingest_bench.py
 	.venv/bin/python bench/features_bench.py
 	$(BUILD)/bench/bench_label_cv
+	.venv/bin/python bench/backtest_bench.py
 
 clean:
 	rm -rf $(BUILD) build-fuzz $(DEMO)

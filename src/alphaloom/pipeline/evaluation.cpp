@@ -20,7 +20,8 @@ nlohmann::json Number(double value) { return std::isfinite(value) ? nlohmann::js
 }  // namespace
 
 nlohmann::json RegressionScores(std::span<const double> yhat, std::span<const double> label,
-                                std::span<const Date> dates, std::span<const uint32_t> instruments) {
+                                std::span<const double> raw_label, std::span<const Date> dates,
+                                std::span<const uint32_t> instruments) {
   double squares = 0, absolute = 0, label_sum = 0;
   size_t count = 0, signed_rows = 0, agreeing = 0;
   for (size_t row = 0; row < yhat.size(); ++row) {
@@ -43,7 +44,7 @@ nlohmann::json RegressionScores(std::span<const double> yhat, std::span<const do
   metrics::ScoredRows scored;
   scored.dates.assign(dates.begin(), dates.end());
   scored.scores.assign(yhat.begin(), yhat.end());
-  scored.labels.assign(label.begin(), label.end());
+  scored.labels.assign(raw_label.begin(), raw_label.end());
   scored.instruments.reserve(instruments.size());
   for (const uint32_t instrument : instruments) scored.instruments.push_back(std::to_string(instrument));
   const metrics::DailyIc daily = metrics::ComputeDailyIc(scored);

@@ -9,14 +9,16 @@
 
 namespace alphaloom::pipeline {
 
-/// Regression scores.
+/// Regression scores. The error scores compare yhat with the training target y (the label, or
+/// its per-day normalisation), the ICs with the raw label r:
 ///   rmse = sqrt(mean((yhat - y)^2)); mae = mean(|yhat - y|)
 ///   r2 = 1 - sum((yhat - y)^2) / sum((y - mean(y))^2)  (NaN when y is constant)
 ///   direction_accuracy = share of rows with y != 0 where sign(yhat) == sign(y)
 ///   ic, rank_ic = means of the daily cross-sectional Pearson / Spearman correlations of
-///   (yhat, y) (metrics/daily_ic.h), icir, rank_icir = mean / std (ddof 1) of those series.
-nlohmann::json RegressionScores(std::span<const double> yhat, std::span<const double> label,
-                                std::span<const Date> dates, std::span<const uint32_t> instruments);
+///   (yhat, r) (metrics/daily_ic.h), icir, rank_icir = mean / std (ddof 1) of those series.
+nlohmann::json RegressionScores(std::span<const double> yhat, std::span<const double> target,
+                                std::span<const double> raw_label, std::span<const Date> dates,
+                                std::span<const uint32_t> instruments);
 
 /// Classification scores from probabilities (rows x width, row-major: width 1 is binary,
 /// P(class 1); otherwise one column per class) and the true class indices.

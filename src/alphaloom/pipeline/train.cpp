@@ -254,7 +254,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   nlohmann::json ensemble_folds = nlohmann::json::array();
   std::vector<Date> oof_dates;
   std::vector<uint32_t> oof_instruments;
-  std::vector<double> oof_fold, oof_score, oof_label, oof_probability;
+  std::vector<double> oof_fold, oof_score, oof_label, oof_target, oof_probability;
   size_t probability_width = 1;
   for (size_t k = 0; k < plan.folds.size(); ++k) {
     const cv::Fold& fold = plan.folds[k];
@@ -279,7 +279,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
     std::vector<uint32_t> test_instruments(test.x.rows());
     for (size_t row = 0; row < test.x.rows(); ++row) test_instruments[row] = test.x.instrument_index(row);
     const std::vector<double> raw_label = Pick(set.label, fold.test);
-    nlohmann::json scores_json = RegressionScores(scores, raw_label, test.dates, test_instruments);
+    nlohmann::json scores_json = RegressionScores(scores, test.label, raw_label, test.dates, test_instruments);
     if (classifier) scores_json["classification"] = ClassificationScores(prediction.values, prediction.width, test.label);
     scores_json["name"] = fold.name;
     scores_json["train_rows"] = fold.train.size();
@@ -296,6 +296,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
     oof_fold.insert(oof_fold.end(), test.dates.size(), static_cast<double>(k));
     oof_score.insert(oof_score.end(), scores.begin(), scores.end());
     oof_label.insert(oof_label.end(), raw_label.begin(), raw_label.end());
+    oof_target.insert(oof_target.end(), test.label.begin(), test.label.end());
     probability_width = prediction.width;
     oof_probability.insert(oof_probability.end(), prediction.values.begin(), prediction.values.end());
     importances.push_back(learner->Importance());
@@ -315,16 +316,11 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
                               {"train_end", train.dates.back().ToString()}});
   }
 
-  nlohmann::json overall = RegressionScores(oof_score, oof_label, oof_dates, oof_instruments);
+  nlohmann::json overall = RegressionScores(oof_score, oof_target, oof_label, oof_dates, oof_instruments);
   if (classifier) {
-    std::vector<double> oof_class(oof_label.size());
-    for (size_t row = 0; row < oof_label.size(); ++row) {
-      oof_class[row] = static_cast<double>(std::lower_bound(class_values.begin(), class_values.end(), oof_label[row]) -
-                                           class_values.begin());
-    }
-    overall["classification"] = ClassificationScores(oof_probability, probability_width, oof_class);
+    overall["classification"] = ClassificationScores(oof_probability, probability_width, oof_target);
   }
-  const double oof_rmse = classifier ? 0.0 : model::OutOfFoldRmse(oof_score, oof_label);
+  const double oof_rmse = classifier ? 0.0 : model::OutOfFoldRmse(oof_score, oof_target);
 
   nlohmann::json ensemble = {{"format", 1},
                              {"workflow", config.name},
@@ -355,6 +351,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   oof.columns.push_back(data::TableColumn::Numbers("fold", oof_fold));
   oof.columns.push_back(data::TableColumn::Numbers("yhat", oof_score));
   oof.columns.push_back(data::TableColumn::Numbers("label", oof_label));
+  oof.columns.push_back(data::TableColumn::Numbers("target", oof_target));
   data::WriteTable(oof, out_dir / "oof_predictions.parquet");
 
   TrainSummary summary;

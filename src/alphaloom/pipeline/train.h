@@ -46,7 +46,9 @@ struct TrainSummary {
 
 /// Runs the stage and writes into `out_dir` (created; every file written atomically):
 ///   metrics.json           per-fold and overall scores, the plan, the label, the model spec
-///   oof_predictions.parquet datetime, instrument, fold, yhat, label (one row per test row and fold)
+///   oof_predictions.parquet datetime, instrument, fold, yhat, label (raw), target (what the model
+///                           learned: the normalised label, or the class index), one row per test
+///                           row and fold
 ///   importance.csv          feature, gain, split: means over the fold models
 ///   model/                  ensemble.json + fold<k>/ model artifacts (see docs/models.md)
 /// With several label horizons, the first is trained (the workflow trains one model per horizon).
