@@ -117,8 +117,7 @@ LabelFrame ForwardReturns(const data::Panel& panel, const ForwardSpec& spec) {
     const auto price = panel.Series(field_idx, instrument_idx);
     const size_t base = instrument_idx * date_count;
     for (size_t date_idx = 0; date_idx + sell < date_count; ++date_idx) {
-      // A row needs its own bar: an instrument has no label on a day it did not trade.
-      if (std::isnan(price[date_idx])) continue;
+      if (spec.require_bar && std::isnan(price[date_idx])) continue;
       value[base + date_idx] = price[date_idx + sell] / price[date_idx + buy] - 1.0;
       t1[base + date_idx] = static_cast<int32_t>(date_idx + sell);
     }

@@ -33,6 +33,10 @@ struct ForwardSpec {
   ForwardForm form = ForwardForm::kNextClose;
   CrossSectionNorm normalize = CrossSectionNorm::kNone;
   std::string price_field = "close";
+  /// A row needs the instrument's own bar on its date. False labels suspended days too when the
+  /// bars the return uses exist, as Qlib does (its rows span every calendar day of the
+  /// instrument's history); those rows' features are mostly NaN.
+  bool require_bar = true;
 };
 
 /// Offsets count calendar positions, as Qlib's Ref does: a suspended bar at either end makes

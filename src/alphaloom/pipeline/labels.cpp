@@ -34,6 +34,7 @@ void ReadForward(ConfigSection& section, label::ForwardSpec& spec, std::vector<i
                    : normalize == "cs_rank" ? label::CrossSectionNorm::kRank
                                             : label::CrossSectionNorm::kNone;
   spec.price_field = section.String("price", spec.price_field);
+  spec.require_bar = section.Bool("require_bar", spec.require_bar);
 }
 
 void ReadBarrier(ConfigSection& section, label::TripleBarrierSpec& spec) {
