@@ -67,7 +67,7 @@ def main():
     for _ in range(args.repeats):
         started = time.perf_counter()
         run([binary, "-q", "--threads", 1, "backtest", "--data", store, "--signal", pred_path, "--strategy", "topk",
-             "--start", start, "--end", end, *common, "--out", out])
+             "--start", start, "--end", end, *common, "--no-ic", "--out", out])
         ours.append(time.perf_counter() - started)
     ours_best = min(ours)
     daily = pd.read_parquet(out / "daily.parquet")
@@ -99,10 +99,10 @@ def main():
         series[first:first + len(raw) - 1] = raw[1:]
         closes[name] = series[:days]
     panel = pd.DataFrame(closes, index=pd.to_datetime(calendar[:days])).ffill().bfill()
-    panel.to_parquet(work / "close.parquet")
+    panel.to_csv(work / "close.csv")
     del prices
     result = run([REPO / ".venv-bt" / "bin" / "python", REPO / "bench" / "backtest_bench_vbt.py", out,
-                  work / "close.parquet", "--cash", 1e8, "--fees", 0.001, "--repeats", args.repeats])
+                  work / "close.csv", "--cash", 1e8, "--fees", 0.001, "--repeats", args.repeats])
     vbt = json.loads(result.stdout.strip().splitlines()[-1])
     print(f"vectorbt {vbt['version']} from_orders on the same {vbt['orders']} orders: {vbt['seconds']:.3f} s "
           f"(after a warm-up call), {cells / vbt['seconds']:,.0f} instrument-days/s")

@@ -3,8 +3,9 @@ dealt (trades.parquet of its run folder), over the same dates and instruments, a
 prices. Prints one JSON line: seconds of the timed call (after one untimed warm-up call that
 compiles vectorbt's numba kernels), final value, orders.
 
-usage: backtest_bench_vbt.py RUN_DIR CLOSE.parquet --cash C --fees F [--repeats K]
-CLOSE.parquet: datetime x instrument matrix of deal prices (wide), written by backtest_bench.py.
+usage: backtest_bench_vbt.py RUN_DIR CLOSE.csv --cash C --fees F [--repeats K]
+CLOSE.csv: datetime x instrument matrix of deal prices (wide), written by backtest_bench.py (CSV:
+.venv-bt has no Parquet engine).
 """
 import argparse
 import json
@@ -23,8 +24,8 @@ def main():
     parser.add_argument("--fees", type=float, required=True)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    prices = pd.read_parquet(args.prices)
-    trades = pd.read_parquet(f"{args.run}/trades.parquet")
+    prices = pd.read_csv(args.prices, index_col=0, parse_dates=True)
+    trades = pd.read_csv(f"{args.run}/trades.csv")
     trades = trades[trades["amount"] > 0]
     signed = np.where(trades["side"] == "buy", trades["amount"], -trades["amount"])
     size = pd.DataFrame(np.nan, index=prices.index, columns=prices.columns)

@@ -25,7 +25,7 @@ struct BacktestArgs {
   double horizon = std::nan("");
   double account = 1e8, open_cost = 0.0005, close_cost = 0.0015, min_cost = 5.0, impact_cost = 0.0;
   double limit_threshold = 0.095, trade_unit = 100.0;
-  bool no_limit = false, signal_at_close = false, allow_short = false, report = false;
+  bool no_limit = false, signal_at_close = false, allow_short = false, report = false, no_ic = false;
   backtest::TopkDropoutOptions topk;
   backtest::QuantileOptions quantile;
   bool no_forbid_all = false, clamp_slices = false;
@@ -144,7 +144,7 @@ void RunBacktestCommand(BacktestArgs args, const GlobalOptions& global) {
   }
   const backtest::BacktestResult result = backtest::RunBacktest(market, calendar, &driver, *strategy, options);
   std::optional<backtest::SignalIc> ic;
-  if (signal) ic = backtest::ComputeSignalIc(market, *signal);
+  if (signal && !args.no_ic) ic = backtest::ComputeSignalIc(market, *signal);
   const nlohmann::ordered_json summary =
       backtest::SummarizeBacktest(result, ic ? &*ic : nullptr, *conventions, args.preset);
   backtest::WriteRunFolder(args.out, result, ic ? &*ic : nullptr, summary, ConfigJson(args, options));
@@ -206,6 +206,7 @@ void AddBacktestCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_flag("--allow-short", args->allow_short, "Weights: accept negative weights (short positions)");
   command->add_option("--preset", args->preset, "Summary conventions: qlib (238, summed; default) or default")
       ->check(CLI::IsMember({"qlib", "default"}));
+  command->add_flag("--no-ic", args->no_ic, "Skip the signal's daily IC (ic.csv, the report's IC chart)");
   command->add_flag("--report", args->report, "Also write the HTML report under OUT/report");
   command->add_option("--report-python", args->report_python, "Python with matplotlib for the report charts");
   command->add_option("--out", args->out, "Run folder (written atomically)")->required();

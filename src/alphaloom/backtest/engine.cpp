@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "alphaloom/common/error.h"
-#include "alphaloom/metrics/daily_ic.h"
+#include "alphaloom/metrics/correlation.h"
 
 namespace alphaloom::backtest {
 
@@ -116,26 +116,23 @@ BacktestResult RunBacktest(const Market& market, const Calendar& store_calendar,
 }
 
 SignalIc ComputeSignalIc(const Market& market, const SignalMatrix& signal) {
-  metrics::ScoredRows rows;
+  SignalIc out;
   const size_t count = market.instrument_count();
+  std::vector<double> scores(count), labels(count);
   for (size_t day = 0; day + 2 < market.day_count(); ++day) {
     const std::optional<std::span<const double>> row = signal.Row(market.dates[day]);
     if (!row) continue;
+    size_t pairs = 0;
     for (size_t name = 0; name < count; ++name) {
-      const double label = market.close[market.Cell(day + 2, name)] / market.close[market.Cell(day + 1, name)] - 1.0;
-      rows.dates.push_back(market.dates[day]);
-      rows.instruments.push_back(market.instruments[name]);
-      rows.scores.push_back((*row)[name]);
-      rows.labels.push_back(label);
+      scores[name] = (*row)[name];
+      labels[name] = market.close[market.Cell(day + 2, name)] / market.close[market.Cell(day + 1, name)] - 1.0;
+      pairs += !std::isnan(scores[name]) && !std::isnan(labels[name]);
     }
+    out.dates.push_back(market.dates[day]);
+    out.ic.push_back(metrics::PearsonCorrelation(scores, labels));
+    out.rank_ic.push_back(metrics::SpearmanCorrelation(scores, labels));
+    out.pairs.push_back(pairs);
   }
-  SignalIc out;
-  if (rows.dates.empty()) return out;
-  metrics::DailyIc ic = metrics::ComputeDailyIc(rows);
-  out.dates = std::move(ic.dates);
-  out.ic = std::move(ic.ic);
-  out.rank_ic = std::move(ic.rank_ic);
-  out.pairs = std::move(ic.pairs);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "alphaloom/common/error.h"
@@ -48,9 +49,14 @@ Market LoadMarket(const data::QlibStore& store, Date start, Date end) {
     std::vector<double>& target = *targets[field_idx];
     target.assign(days * count, std::nan(""));
     const size_t panel_field = panel.FieldIndex(fields[field_idx]);
-    for (size_t instrument_idx = 0; instrument_idx < count; ++instrument_idx) {
-      const std::span<const double> series = panel.Series(panel_field, instrument_idx);
-      for (size_t day = 0; day < days; ++day) target[day * count + instrument_idx] = series[day];
+    // Instrument-major to date-major in tiles, so both sides stay in cache.
+    constexpr size_t kTile = 32;
+    for (size_t day_block = 0; day_block < days; day_block += kTile) {
+      const size_t day_end = std::min(days, day_block + kTile);
+      for (size_t instrument_idx = 0; instrument_idx < count; ++instrument_idx) {
+        const std::span<const double> series = panel.Series(panel_field, instrument_idx);
+        for (size_t day = day_block; day < day_end; ++day) target[day * count + instrument_idx] = series[day];
+      }
     }
   }
 

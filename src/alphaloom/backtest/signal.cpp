@@ -60,15 +60,27 @@ SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std
 
   SignalMatrix matrix;
   matrix.instrument_count = instruments.size();
-  std::vector<size_t> kept;
+  // Files are usually sorted by date and instrument: remember the last look-ups.
+  std::vector<size_t> row_store_index(table.rows()), row_instrument(table.rows());
+  std::vector<unsigned char> kept(table.rows(), 0), date_used(calendar.size(), 0);
+  Date last_date;
+  size_t last_store_index = 0;
+  bool have_last = false;
   for (size_t row = 0; row < table.rows(); ++row) {
     if (horizon && horizon_column != nullptr && horizon_column->numbers[row] != *horizon) continue;
-    if (!calendar.IndexOf(dates[row])) {
-      throw Error(ErrorKind::kData, fmt::format("{}: row {} is dated {}, which is not a trading date of the store ({} .. {})",
-                                                path.string(), row + 1, dates[row].ToString(),
-                                                calendar.front().ToString(), calendar.back().ToString()));
+    if (!have_last || dates[row] != last_date) {
+      const std::optional<size_t> store_index = calendar.IndexOf(dates[row]);
+      if (!store_index) {
+        throw Error(ErrorKind::kData, fmt::format("{}: row {} is dated {}, which is not a trading date of the store ({} .. {})",
+                                                  path.string(), row + 1, dates[row].ToString(),
+                                                  calendar.front().ToString(), calendar.back().ToString()));
+      }
+      last_date = dates[row];
+      last_store_index = *store_index;
+      have_last = true;
     }
-    if (!instrument_index.contains(names[row])) {
+    const auto found = instrument_index.find(names[row]);
+    if (found == instrument_index.end()) {
       throw Error(ErrorKind::kNotFound, fmt::format("{}: row {}: instrument '{}' is not in the store's market",
                                                     path.string(), row + 1, names[row]));
     }
@@ -76,18 +88,23 @@ SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std
       throw Error(ErrorKind::kData, fmt::format("{}: row {}: infinite {} for {} on {}", path.string(), row + 1,
                                                 options.what, names[row], dates[row].ToString()));
     }
-    kept.push_back(row);
+    kept[row] = 1;
+    row_store_index[row] = last_store_index;
+    row_instrument[row] = found->second;
+    date_used[last_store_index] = 1;
   }
-  if (kept.empty()) throw Error(ErrorKind::kData, fmt::format("{}: no {} rows", path.string(), options.what));
-  std::set<Date> unique_dates;
-  for (size_t row : kept) unique_dates.insert(dates[row]);
-  matrix.dates.assign(unique_dates.begin(), unique_dates.end());
+  std::vector<long> date_row(calendar.size(), -1);
+  for (size_t store_index = 0; store_index < calendar.size(); ++store_index) {
+    if (!date_used[store_index]) continue;
+    date_row[store_index] = static_cast<long>(matrix.dates.size());
+    matrix.dates.push_back(calendar[store_index]);
+  }
+  if (matrix.dates.empty()) throw Error(ErrorKind::kData, fmt::format("{}: no {} rows", path.string(), options.what));
   matrix.values.assign(matrix.dates.size() * matrix.instrument_count, std::nan(""));
   std::vector<unsigned char> seen(matrix.values.size(), 0);
-  for (size_t row : kept) {
-    const size_t date_row = static_cast<size_t>(std::lower_bound(matrix.dates.begin(), matrix.dates.end(), dates[row]) -
-                                                matrix.dates.begin());
-    const size_t cell = date_row * matrix.instrument_count + instrument_index.at(names[row]);
+  for (size_t row = 0; row < table.rows(); ++row) {
+    if (!kept[row]) continue;
+    const size_t cell = static_cast<size_t>(date_row[row_store_index[row]]) * matrix.instrument_count + row_instrument[row];
     if (seen[cell]) {
       throw Error(ErrorKind::kData, fmt::format("{}: row {}: {} on {} appears twice", path.string(), row + 1, names[row],
                                                 dates[row].ToString()));

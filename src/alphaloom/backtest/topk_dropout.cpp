@@ -97,8 +97,15 @@ std::vector<Order> TopkDropoutStrategy::Decide(const DecisionContext& context) {
   for (size_t name = 0; name < scores.size(); ++name) {
     if (!std::isnan(scores[name]) && account.Find(name) == nullptr) candidates.push_back(name);
   }
-  std::sort(candidates.begin(), candidates.end(), by_score);
-  const Names today = FirstN(candidates, options_.n_drop + options_.topk - held, slices, filter, tradable_any);
+  const long wanted = options_.n_drop + options_.topk - held;
+  if (!filter && wanted >= 0) {
+    // Only the best `wanted` names are read: order those, leave the rest unsorted.
+    const size_t head = std::min(static_cast<size_t>(wanted), candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(head), candidates.end(), by_score);
+  } else {
+    std::sort(candidates.begin(), candidates.end(), by_score);
+  }
+  const Names today = FirstN(candidates, wanted, slices, filter, tradable_any);
 
   Names comb = last;
   comb.insert(comb.end(), today.begin(), today.end());
