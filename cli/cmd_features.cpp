@@ -10,6 +10,7 @@
 #include <set>
 
 #include "alphaloom/common/error.h"
+#include "alphaloom/common/text.h"
 #include "alphaloom/common/log.h"
 #include "alphaloom/data/instrument_spec.h"
 #include "alphaloom/data/qlib_store.h"
@@ -27,16 +28,6 @@ struct FeaturesArgs {
   bool explain = false;
 };
 
-std::vector<std::string> SplitCommas(std::string_view text) {
-  std::vector<std::string> parts;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    if (comma != 0) parts.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return parts;
-}
 
 factors::FactorSet BuildFactorSet(const FeaturesArgs& args) {
   factors::FactorSet set;

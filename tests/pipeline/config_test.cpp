@@ -52,7 +52,7 @@ TEST(WorkflowConfig, LabelSectionDefaultsAndKinds) {
 
 TEST(WorkflowConfig, LabelErrorsNameFileLineAndKey) {
   EXPECT_EQ(ConfigError([] { Label("label:\n  kind: forward\n  span: 3\n"); }),
-            "wf.yaml:3: label.span: unknown key (known here: decay, form, horizon, kind, normalize, price, weights)");
+            "wf.yaml:3: label.span: unknown key (known here: decay, form, horizon, kind, normalize, price, require_bar, weights)");
   EXPECT_NE(ConfigError([] { Label("label: {horizon: 1.5}\n"); }).find("label.horizon: expected a whole number of bars, got 1.5"),
             std::string::npos);
   EXPECT_NE(ConfigError([] { Label("label: {kind: states, thresholds: [0.1, 0.1]}\n"); }).find("label.thresholds"),

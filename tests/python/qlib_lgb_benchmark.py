@@ -15,6 +15,7 @@ test predictions against the raw label (DK_R), as SigAnaRecord computes it. OUT.
 import argparse
 import json
 import os
+import pathlib
 import sys
 import tempfile
 
@@ -38,11 +39,14 @@ def main():
 
     # LGBModel.fit logs its evaluation results to Qlib's recorder (an MLflow file store): keep it
     # in a temporary directory, and allow the file store MLflow 3.13+ refuses by default.
+    # Qlib also puts a lock file relative to the working directory: work in the temporary one.
     os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+    store, out_path = os.path.abspath(args.store), os.path.abspath(args.out)
     runs = tempfile.mkdtemp(prefix="qlib-mlruns-")
-    qlib.init(provider_uri=args.store, region=REG_US, expression_cache=None, dataset_cache=None, kernels=1,
+    os.chdir(runs)
+    qlib.init(provider_uri=store, region=REG_US, expression_cache=None, dataset_cache=None, kernels=1,
               exp_manager={"class": "MLflowExpManager", "module_path": "qlib.workflow.expm",
-                           "kwargs": {"uri": "file:" + runs, "default_exp_name": "Experiment"}})
+                           "kwargs": {"uri": pathlib.Path(runs).as_uri(), "default_exp_name": "Experiment"}})
     handler = Alpha158(instruments="all", start_time=train_start, end_time=test_end, fit_start_time=train_start,
                        fit_end_time=train_end)
     dataset = DatasetH(handler, segments={"train": (train_start, train_end), "valid": (valid_start, valid_end),
@@ -54,7 +58,7 @@ def main():
     label = dataset.prepare("test", col_set="label", data_key=DataHandlerLP.DK_R)
     ic, rank_ic = calc_ic(prediction, label.iloc[:, 0])
     rows = [[str(date.date()), str(instrument), float(score)] for (date, instrument), score in prediction.items()]
-    with open(args.out, "w") as out:
+    with open(out_path, "w") as out:
         json.dump({"ic": float(ic.mean()), "rank_ic": float(rank_ic.mean()), "ic_days": int(ic.count()),
                    "best_iteration": int(model.model.best_iteration), "predictions": rows}, out)
     print(json.dumps({"ic": float(ic.mean()), "rank_ic": float(rank_ic.mean())}))

@@ -62,6 +62,24 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view content
   }
 }
 
+void WriteThroughTemporary(const std::filesystem::path& path,
+                           const std::function<void(const std::filesystem::path& temporary)>& write) {
+  const std::filesystem::path temporary = TemporarySibling(path);
+  try {
+    write(temporary);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    throw Error(ErrorKind::kIo, fmt::format("{}: cannot rename into place", path.string()));
+  }
+}
+
 StagingDirectory::StagingDirectory(std::filesystem::path destination) : destination_(std::move(destination)) {
   if (destination_.has_parent_path()) {
     std::error_code error;

@@ -77,11 +77,7 @@ FoldPlan CombinatorialPurged(const SampleIndex& index, const CpcvSpec& spec, Thr
   } else {
     for (size_t s = 0; s < plan.folds.size(); ++s) build(s);
   }
-  for (const Fold& fold : plan.folds) {
-    if (fold.train.empty()) {
-      throw Error(ErrorKind::kConfig, fmt::format("cv: {} has no training rows left after purge and embargo", fold.name));
-    }
-  }
+  RequireTrainingRows(plan.folds, "lower cv.embargo_pct or cv.test_groups");
   // Path p takes, for every group, the p-th split (in order) that tested it.
   const size_t path_count = Binomial(group_count - 1, test_count - 1);
   plan.paths.assign(path_count, std::vector<size_t>(group_count, 0));

@@ -1,5 +1,7 @@
 #include "alphaloom/cv/fold.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "alphaloom/common/error.h"
@@ -17,6 +19,15 @@ std::pair<size_t, size_t> RowBounds(const SampleIndex& index, DateRange range) {
 }
 
 }  // namespace
+
+void RequireTrainingRows(std::span<const Fold> folds, std::string_view remedy) {
+  for (const Fold& fold : folds) {
+    if (fold.train.empty()) {
+      throw Error(ErrorKind::kConfig, fmt::format("cv: {} has no training rows left after purge and embargo; {}",
+                                                  fold.name, remedy));
+    }
+  }
+}
 
 std::vector<uint32_t> RowsIn(const SampleIndex& index, DateRange range) {
   const auto [begin, end] = RowBounds(index, range);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alphaloom/cv/sample_index.h"
@@ -42,6 +43,9 @@ struct HeldOutBlock {
 /// the embargo after each block only. Counts what it removes into `fold`.
 std::vector<uint32_t> PurgedRows(const SampleIndex& index, std::span<const DateRange> candidate_ranges,
                                  std::span<const HeldOutBlock> blocks, Fold& fold);
+
+/// Throws Error(kConfig) naming the first fold with no training rows, followed by `remedy`.
+void RequireTrainingRows(std::span<const Fold> folds, std::string_view remedy);
 
 /// Row indices of the rows dated within `range`.
 std::vector<uint32_t> RowsIn(const SampleIndex& index, DateRange range);

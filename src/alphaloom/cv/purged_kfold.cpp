@@ -51,13 +51,7 @@ FoldPlan PurgedKFold(const SampleIndex& index, const PurgedKFoldSpec& spec, Thre
   } else {
     for (size_t k = 0; k < plan.folds.size(); ++k) build(k);
   }
-  for (const Fold& fold : plan.folds) {
-    if (fold.train.empty()) {
-      throw Error(ErrorKind::kConfig, fmt::format("cv: {} has no training rows left after purge and embargo "
-                                                  "(embargo {} bars; lower cv.embargo_pct or the label horizon)",
-                                                  fold.name, embargo));
-    }
-  }
+  RequireTrainingRows(plan.folds, fmt::format("lower cv.embargo_pct (embargo {} bars) or the label horizon", embargo));
   return plan;
 }
 

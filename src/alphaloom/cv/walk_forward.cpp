@@ -66,12 +66,7 @@ FoldPlan WalkForward(const SampleIndex& index, const WalkForwardSpec& spec, Thre
   } else {
     for (size_t k = 0; k < plan.folds.size(); ++k) build(k);
   }
-  for (const Fold& fold : plan.folds) {
-    if (fold.train.empty()) {
-      throw Error(ErrorKind::kConfig, fmt::format("cv: {} has no training rows left after purging against the label "
-                                                  "horizon; raise cv.train_days", fold.name));
-    }
-  }
+  RequireTrainingRows(plan.folds, "raise cv.train_days or lower the label horizon");
   return plan;
 }
 

@@ -7,23 +7,9 @@
 #include <fstream>
 
 #include "alphaloom/common/error.h"
+#include "alphaloom/common/text.h"
 
 namespace alphaloom::data {
-namespace {
-
-std::vector<std::string> SplitCommas(std::string_view text) {
-  std::vector<std::string> parts;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    if (comma != 0) parts.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return parts;
-}
-
-}  // namespace
-
 std::vector<std::string> ResolveInstruments(const QlibStore& store, const std::string& spec) {
   std::vector<std::string> names;
   // error_code overloads: a long A,B,C list is not a valid file name and must not throw here.

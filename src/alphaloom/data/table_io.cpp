@@ -4,7 +4,6 @@
 #include <arrow/io/file.h>
 #include <fmt/format.h>
 #include <parquet/arrow/writer.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -111,21 +110,12 @@ void WriteParquet(const Table& table, const std::filesystem::path& path) {
     arrays.push_back(ToArrow(column, path));
   }
   const auto arrow_table = arrow::Table::Make(arrow::schema(fields), arrays, static_cast<int64_t>(table.rows()));
-  std::filesystem::path temporary = path;
-  temporary += fmt::format(".tmp-{}", ::getpid());
-  try {
+  WriteThroughTemporary(path, [&](const std::filesystem::path& temporary) {
     auto out = arrow::io::FileOutputStream::Open(temporary.string());
     if (!out.ok()) throw Error(ErrorKind::kIo, fmt::format("{}: {}", temporary.string(), out.status().ToString()));
     CheckArrow(parquet::arrow::WriteTable(*arrow_table, arrow::default_memory_pool(), *out, 64 * 1024), path);
     CheckArrow((*out)->Close(), path);
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw;
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) throw Error(ErrorKind::kIo, fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
+  });
 }
 
 // Splits one CSV record at commas, honouring double quotes ("" inside quotes is a quote).

@@ -4,7 +4,6 @@
 #include <arrow/io/file.h>
 #include <fmt/format.h>
 #include <parquet/arrow/writer.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -60,9 +59,7 @@ void FeatureFrame::Write(const std::filesystem::path& path) const {
   const auto schema = arrow::schema(fields);
   // Factor values are nearly all distinct: dictionary encoding would only cost time.
   const auto properties = parquet::WriterProperties::Builder().disable_dictionary()->build();
-  std::filesystem::path temporary = path;
-  temporary += fmt::format(".tmp-{}", ::getpid());
-  try {
+  WriteThroughTemporary(path, [&](const std::filesystem::path& temporary) {
     auto out = arrow::io::FileOutputStream::Open(temporary.string());
     if (!out.ok()) throw Error(ErrorKind::kIo, fmt::format("{}: {}", temporary.string(), out.status().ToString()));
     auto writer = parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), *out, properties);
@@ -93,14 +90,7 @@ void FeatureFrame::Write(const std::filesystem::path& path) const {
     }
     CheckArrow((*writer)->Close(), path);
     CheckArrow((*out)->Close(), path);
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw;
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) throw Error(ErrorKind::kIo, fmt::format("{}: cannot rename into place: {}", path.string(), error.message()));
+  });
 }
 
 }  // namespace alphaloom::expr

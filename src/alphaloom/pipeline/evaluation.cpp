@@ -63,6 +63,20 @@ nlohmann::json RegressionScores(std::span<const double> yhat, std::span<const do
           {"ic_days", ic.days}};
 }
 
+std::vector<double> RowScores(const model::Prediction& prediction, std::span<const double> class_values) {
+  std::vector<double> scores(prediction.rows);
+  for (size_t row = 0; row < prediction.rows; ++row) {
+    if (prediction.width == 1) {
+      scores[row] = prediction.At(row);
+    } else {
+      double expected = 0;
+      for (size_t k = 0; k < prediction.width; ++k) expected += prediction.At(row, k) * class_values[k];
+      scores[row] = expected;
+    }
+  }
+  return scores;
+}
+
 nlohmann::json ClassificationScores(std::span<const double> probabilities, size_t width,
                                     std::span<const double> class_index) {
   double loss = 0;

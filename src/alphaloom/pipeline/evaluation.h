@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "alphaloom/common/date.h"
+#include "alphaloom/model/model.h"
 
 namespace alphaloom::pipeline {
 
@@ -19,6 +20,10 @@ namespace alphaloom::pipeline {
 nlohmann::json RegressionScores(std::span<const double> yhat, std::span<const double> target,
                                 std::span<const double> raw_label, std::span<const Date> dates,
                                 std::span<const uint32_t> instruments);
+
+/// The score each row is ranked by: the value (regression, width 1), P(class 1) (binary, width
+/// 1), or the expected class value sum_k p_k * class_values[k] (multiclass).
+std::vector<double> RowScores(const model::Prediction& prediction, std::span<const double> class_values);
 
 /// Classification scores from probabilities (rows x width, row-major: width 1 is binary,
 /// P(class 1); otherwise one column per class) and the true class indices.

@@ -8,6 +8,7 @@
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/hash.h"
 #include "alphaloom/common/log.h"
+#include "alphaloom/common/text.h"
 #include "alphaloom/expr/executor.h"
 
 namespace alphaloom::pipeline {
@@ -24,12 +25,7 @@ factors::FactorSet ReadFactorConfig(ConfigSection& section) {
       names.push_back(item.Scalar());
     }
   } else if (sets.IsScalar()) {
-    std::string text = sets.Scalar();
-    for (size_t begin = 0; begin < text.size();) {
-      const size_t comma = std::min(text.find(',', begin), text.size());
-      if (comma > begin) names.push_back(text.substr(begin, comma - begin));
-      begin = comma + 1;
-    }
+    names = SplitCommas(sets.Scalar());
   } else {
     throw Error(ErrorKind::kConfig, fmt::format("{}: expected a list of factor sets", section.Where("sets")));
   }

@@ -11,6 +11,7 @@
 #include "alphaloom/dataset/processors.h"
 #include "alphaloom/model/artifact.h"
 #include "alphaloom/model/uncertainty.h"
+#include "alphaloom/pipeline/evaluation.h"
 #include "alphaloom/pipeline/features.h"
 
 namespace alphaloom::pipeline {
@@ -80,16 +81,7 @@ data::Table Predict(const PredictRequest& request, ThreadPool& pool) {
     expr::FeatureFrame x = features;
     processors.Transform(dataset::MatrixRef{x.matrix().data(), x.rows(), x.cols(), dates});
     model::Prediction prediction = loaded.model->Predict(model::ViewOf(x));
-    std::vector<double> scores(prediction.rows);
-    for (size_t row = 0; row < prediction.rows; ++row) {
-      if (prediction.width == 1) {
-        scores[row] = prediction.At(row);
-      } else {
-        double expected = 0;
-        for (size_t k = 0; k < prediction.width; ++k) expected += prediction.At(row, k) * class_values[k];
-        scores[row] = expected;
-      }
-    }
+    std::vector<double> scores = RowScores(prediction, class_values);
     fold_scores.push_back(std::move(scores));
     fold_probabilities.push_back(std::move(prediction));
   }

@@ -123,22 +123,6 @@ dataset::MatrixRef Ref(FoldData& data) {
   return dataset::MatrixRef{data.x.matrix().data(), data.x.rows(), data.x.cols(), data.dates};
 }
 
-// The score a prediction ranks rows by: the value (regression), P(class 1) (binary), or the
-// expected class value (multiclass).
-std::vector<double> Scores(const model::Prediction& prediction, const std::vector<double>& class_values) {
-  std::vector<double> scores(prediction.rows);
-  for (size_t row = 0; row < prediction.rows; ++row) {
-    if (prediction.width == 1) {
-      scores[row] = prediction.At(row);
-    } else {
-      double expected = 0;
-      for (size_t k = 0; k < prediction.width; ++k) expected += prediction.At(row, k) * class_values[k];
-      scores[row] = expected;
-    }
-  }
-  return scores;
-}
-
 }  // namespace
 
 TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source) {
@@ -274,7 +258,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
     std::unique_ptr<model::Model> learner = model::MakeModel(spec);
     learner->Fit(train_matrix, valid_matrix && spec.early_stopping_rounds > 0 ? &*valid_matrix : nullptr);
     const model::Prediction prediction = learner->Predict(model::ViewOf(test.x));
-    const std::vector<double> scores = Scores(prediction, class_values);
+    const std::vector<double> scores = RowScores(prediction, class_values);
 
     std::vector<uint32_t> test_instruments(test.x.rows());
     for (size_t row = 0; row < test.x.rows(); ++row) test_instruments[row] = test.x.instrument_index(row);
