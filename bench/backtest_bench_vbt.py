@@ -28,10 +28,11 @@ def main():
     trades = pd.read_csv(f"{args.run}/trades.csv")
     trades = trades[trades["amount"] > 0]
     signed = np.where(trades["side"] == "buy", trades["amount"], -trades["amount"])
-    size = pd.DataFrame(np.nan, index=prices.index, columns=prices.columns)
+    matrix = np.full(prices.shape, np.nan)
     rows = prices.index.get_indexer(pd.to_datetime(trades["datetime"]))
     cols = prices.columns.get_indexer(trades["instrument"])
-    size.values[rows, cols] = signed
+    matrix[rows, cols] = signed
+    size = pd.DataFrame(matrix, index=prices.index, columns=prices.columns)
 
     def run():
         return vbt.Portfolio.from_orders(prices, size=size, size_type="amount", fees=args.fees, init_cash=args.cash,
