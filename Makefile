@@ -37,6 +37,7 @@ bench: setup
 	.venv/bin/python bench/ingest_bench.py
 	.venv/bin/python bench/features_bench.py
 	$(BUILD)/bench/bench_label_cv
+	.venv/bin/python bench/train_bench.py
 	.venv/bin/python bench/backtest_bench.py
 
 clean:

@@ -27,6 +27,7 @@ constexpr LabelFlag kLabelFlags[] = {
     {"form", "qlib (next close to close h bars later) or close (close to close)"},
     {"normalize", "none, cs_zscore or cs_rank (per-day, across instruments)"},
     {"price", "Price field of forward returns (default close)"},
+    {"require_bar", "true (default): no label on a day the instrument has no bar; false: as Qlib"},
     {"thresholds", "State bucket edges, comma-separated returns (states)"},
     {"lowest", "Number of the lowest state (states; default: zero return is state 0)"},
     {"volatility", "Barrier target: ewm, book_daily or atr"},

@@ -90,6 +90,10 @@ model::ModelSpec ReadModel(ConfigSection& section) {
   return spec;
 }
 
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
 std::vector<Date> RowDates(const expr::FeatureFrame& frame) {
   std::vector<Date> dates(frame.rows());
   for (size_t row = 0; row < frame.rows(); ++row) dates[row] = frame.date(row);
@@ -187,6 +191,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   }
   LogInfo("{} features x {} labelled rows ({} instruments), label {}", set.features.cols(), set.rows(),
           instruments.size(), label_name);
+  const double prepare_seconds = Seconds(started);
 
   // Classifiers learn class indices; the label values they stand for are kept for scoring.
   model::ModelSpec spec = config.model;
@@ -240,6 +245,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   std::vector<uint32_t> oof_instruments;
   std::vector<double> oof_fold, oof_score, oof_label, oof_target, oof_probability;
   size_t probability_width = 1;
+  double fit_seconds = 0, predict_seconds = 0;
   for (size_t k = 0; k < plan.folds.size(); ++k) {
     const cv::Fold& fold = plan.folds[k];
     FoldData train = Gather(set, targets, fold.train);
@@ -256,8 +262,12 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
     std::optional<model::LabeledMatrix> valid_matrix;
     if (valid) valid_matrix = model::LabeledMatrix{model::ViewOf(valid->x), valid->label, valid->weight};
     std::unique_ptr<model::Model> learner = model::MakeModel(spec);
+    const auto fit_started = std::chrono::steady_clock::now();
     learner->Fit(train_matrix, valid_matrix && spec.early_stopping_rounds > 0 ? &*valid_matrix : nullptr);
+    const auto predict_started = std::chrono::steady_clock::now();
     const model::Prediction prediction = learner->Predict(model::ViewOf(test.x));
+    fit_seconds += std::chrono::duration<double>(predict_started - fit_started).count();
+    predict_seconds += Seconds(predict_started);
     const std::vector<double> scores = RowScores(prediction, class_values);
 
     std::vector<uint32_t> test_instruments(test.x.rows());
@@ -349,7 +359,8 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
                      {"plan", cv::PlanJson(plan, index)},
                      {"folds", fold_scores},
                      {"overall", overall},
-                     {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
+                     {"seconds", {{"total", Seconds(started)}, {"prepare", prepare_seconds}, {"fit", fit_seconds},
+                                  {"predict", predict_seconds}}}};
   WriteFileAtomic(out_dir / "metrics.json", summary.metrics.dump(2) + "\n");
   return summary;
 }

@@ -45,7 +45,9 @@ struct TrainSummary {
 };
 
 /// Runs the stage and writes into `out_dir` (created; every file written atomically):
-///   metrics.json           per-fold and overall scores, the plan, the label, the model spec
+///   metrics.json           per-fold and overall scores, the plan, the label, the model spec, and
+///                          seconds: prepare (store -> features, labels, learning set), fit and
+///                          predict (summed over folds), total
 ///   oof_predictions.parquet datetime, instrument, fold, yhat, label (raw), target (what the model
 ///                           learned: the normalised label, or the class index), one row per test
 ///                           row and fold
