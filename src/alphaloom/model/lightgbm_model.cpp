@@ -3,6 +3,7 @@
 #include <LightGBM/c_api.h>
 #include <fmt/format.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <utility>
@@ -206,13 +207,17 @@ class LightGbmModel final : public Model {
       // finished: no split improves any more, so the round added no tree; later rounds would not either.
       if (finished != 0) break;
       log.rounds_trained = round;
-      if (!valid_set) continue;
+      if (!valid_set) {
+        ReportRound(round, std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
       int count = 0;
       LgbCheck(LGBM_BoosterGetEvalCounts(booster.get(), &count), "BoosterGetEvalCounts");
       evaluations.assign(static_cast<size_t>(count), 0.0);
       LgbCheck(LGBM_BoosterGetEval(booster.get(), 1, &count, evaluations.data()), "BoosterGetEval");
       Check(count >= 1, "LightGBM reported no validation metric");
       log.valid_loss.push_back(evaluations[0]);
+      ReportRound(round, evaluations[0]);
       if (stopping.Update(evaluations[0])) break;
     }
     log.best_iteration = (valid_set && spec().early_stopping_rounds > 0) ? stopping.best_round() : log.rounds_trained;

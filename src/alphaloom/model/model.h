@@ -2,6 +2,7 @@
 // One interface over every learner: LightGBM and XGBoost through their C APIs and a ridge
 // baseline. The base class owns input validation, feature bookkeeping and the training log, so
 // every backend rejects bad input with the same errors; backends only talk to their library.
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -119,6 +120,12 @@ class Model {
   /// different feature count.
   void Deserialize(std::string_view bytes, std::vector<std::string> feature_names, TrainingLog log);
 
+  /// Called after every boosting round with the round (1-based), the maximum and the validation
+  /// loss of that round (NaN without a validation set): progress for a terminal. Ridge never
+  /// calls it. The callback must not throw.
+  using RoundCallback = std::function<void(int round, int num_rounds, double valid_loss)>;
+  void SetRoundCallback(RoundCallback callback) { on_round_ = std::move(callback); }
+
   bool fitted() const { return fitted_; }
   /// The training features in order: the training view's names, or "f0", "f1", ... when it had none.
   const std::vector<std::string>& feature_names() const { return feature_names_; }
@@ -128,6 +135,11 @@ class Model {
 
  protected:
   explicit Model(ModelSpec spec);
+
+  /// Backends call this after each round (see SetRoundCallback).
+  void ReportRound(int round, double valid_loss) const {
+    if (on_round_) on_round_(round, spec_.num_rounds, valid_loss);
+  }
 
   /// Called with validated inputs; returns what training did.
   virtual TrainingLog DoFit(const LabeledMatrix& train, const LabeledMatrix* valid) = 0;
@@ -144,6 +156,7 @@ class Model {
   bool fitted_ = false;
   std::vector<std::string> feature_names_;
   TrainingLog log_;
+  RoundCallback on_round_;
 };
 
 /// A registered backend: its name, a one-line description and its constructor. The constructor

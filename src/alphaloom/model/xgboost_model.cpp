@@ -201,13 +201,17 @@ class XgBoostModel final : public Model {
     for (int round = 1; round <= spec().num_rounds; ++round) {
       XgbCheck(XGBoosterUpdateOneIter(booster.get(), round - 1, train_matrix.handle()), "BoosterUpdateOneIter");
       log.rounds_trained = round;
-      if (!valid_matrix) continue;
+      if (!valid_matrix) {
+        ReportRound(round, std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
       const char* evaluation = nullptr;
       XgbCheck(XGBoosterEvalOneIter(booster.get(), round - 1, eval_sets, eval_names, 1, &evaluation),
                "BoosterEvalOneIter");
       const auto [metric, loss] = ParseEvaluation(evaluation);
       log.metric = metric;
       log.valid_loss.push_back(loss);
+      ReportRound(round, loss);
       if (stopping.Update(loss)) break;
     }
     log.best_iteration =

@@ -262,6 +262,13 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
     std::optional<model::LabeledMatrix> valid_matrix;
     if (valid) valid_matrix = model::LabeledMatrix{model::ViewOf(valid->x), valid->label, valid->weight};
     std::unique_ptr<model::Model> learner = model::MakeModel(spec);
+    const size_t fold_number = k + 1, fold_count = plan.folds.size();
+    learner->SetRoundCallback([&, fold_number, fold_count](int round, int rounds, double loss) {
+      // A line every 25 rounds: progress on a terminal without flooding a log.
+      if (round % 25 != 0) return;
+      LogInfo("fold {}/{} {}: round {}/{}{}", fold_number, fold_count, fold.name, round, rounds,
+              std::isnan(loss) ? std::string() : fmt::format(", validation loss {:.6f}", loss));
+    });
     const auto fit_started = std::chrono::steady_clock::now();
     learner->Fit(train_matrix, valid_matrix && spec.early_stopping_rounds > 0 ? &*valid_matrix : nullptr);
     const auto predict_started = std::chrono::steady_clock::now();
