@@ -117,6 +117,28 @@ TEST_P(ModelContract, FitAndPredictShapes) {
   EXPECT_EQ(model->Predict(test_set.view().RowRange(0, 0)).values.size(), 0u);
 }
 
+TEST_P(ModelContract, RoundCallbackSeesEveryRound) {
+  const test::SyntheticData train = Data(400, 11);
+  const test::SyntheticData valid = Data(200, 12);
+  auto model = MakeModel(Spec());
+  std::vector<int> rounds;
+  std::vector<double> losses;
+  model->SetRoundCallback([&](int round, int num_rounds, double loss) {
+    EXPECT_EQ(num_rounds, 40);
+    rounds.push_back(round);
+    losses.push_back(loss);
+  });
+  const LabeledMatrix valid_set = valid.labeled();
+  model->Fit(train.labeled(), &valid_set);
+  if (!IsTree()) {
+    EXPECT_TRUE(rounds.empty());
+    return;
+  }
+  ASSERT_EQ(rounds.size(), static_cast<size_t>(model->log().rounds_trained));
+  for (size_t k = 0; k < rounds.size(); ++k) EXPECT_EQ(rounds[k], static_cast<int>(k) + 1);
+  EXPECT_EQ(losses, model->log().valid_loss);
+}
+
 TEST_P(ModelContract, SaveLoadGivesIdenticalPredictions) {
   const test::SyntheticData train = Data(500, 3);
   const test::SyntheticData valid = Data(200, 4);
