@@ -1,4 +1,4 @@
-// alphaloom train --config FILE --out DIR
+// alphaloom train --config FILE --out DIR [--register NAME [--registry DIR]]
 // alphaloom predict --model DIR --data STORE (--date D | --start D --end D) [--instruments SPEC] --out FILE
 #include <fmt/format.h>
 
@@ -6,6 +6,7 @@
 
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/log.h"
+#include "alphaloom/model/registry.h"
 #include "alphaloom/pipeline/predict.h"
 #include "alphaloom/pipeline/train.h"
 #include "commands.h"
@@ -18,7 +19,13 @@ std::string Score(const nlohmann::json& scores, const char* key) {
   return found == scores.end() || found->is_null() ? std::string("-") : fmt::format("{:.4f}", found->get<double>());
 }
 
-void RunTrain(const std::string& config_path, const std::string& out, const GlobalOptions& global) {
+struct TrainArgs {
+  std::string config, out, register_as, registry = "registry";
+};
+
+void RunTrain(const TrainArgs& args, const GlobalOptions& global) {
+  const std::string& config_path = args.config;
+  const std::string& out = args.out;
   if (config_path.empty() || out.empty()) throw Error(ErrorKind::kUsage, "train needs --config FILE and --out DIR");
   const pipeline::TrainConfig config = pipeline::ReadTrainConfig(pipeline::LoadYamlFile(config_path), config_path);
   ThreadPool pool(ThreadCount(global));
@@ -35,6 +42,13 @@ void RunTrain(const std::string& config_path, const std::string& out, const Glob
              Score(overall, "direction_accuracy"));
   fmt::print("wrote {}/metrics.json, oof_predictions.parquet, importance.csv and the model in {}\n", out,
              summary.model_dir.string());
+  if (!args.register_as.empty()) {
+    model::ModelRegistry registry(args.registry);
+    const model::RegistryKey key{args.register_as, config.market, config.label.horizons.front()};
+    const int version = registry.RegisterDirectory(key, summary.model_dir);
+    fmt::print("registered as {} (predict --model {})\n", registry.Path(key, version).string(),
+               registry.Path(key, version).string());
+  }
 }
 
 struct PredictArgs {
@@ -68,12 +82,13 @@ void RunPredict(const PredictArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 void AddTrainCommand(CLI::App& app, const GlobalOptions& global) {
-  auto config = std::make_shared<std::string>();
-  auto out = std::make_shared<std::string>();
+  auto train_args = std::make_shared<TrainArgs>();
   CLI::App* train = app.add_subcommand("train", "Cross-validated training: fold models, out-of-fold scores, the model");
-  train->add_option("--config", *config, "Workflow YAML (data, universe, factors, label, processors, cv, model)");
-  train->add_option("--out", *out, "Run directory for metrics.json, oof_predictions.parquet, importance.csv, model/");
-  train->callback([config, out, &global] { RunTrain(*config, *out, global); });
+  train->add_option("--config", train_args->config, "Workflow YAML (data, universe, factors, label, processors, cv, model)");
+  train->add_option("--out", train_args->out, "Run directory for metrics.json, oof_predictions.parquet, importance.csv, model/");
+  train->add_option("--register", train_args->register_as, "Also register the model under this name (next version)");
+  train->add_option("--registry", train_args->registry, "Registry root for --register (default: registry)");
+  train->callback([train_args, &global] { RunTrain(*train_args, global); });
 
   auto args = std::make_shared<PredictArgs>();
   CLI::App* predict = app.add_subcommand("predict", "Predictions of a trained model for a date or a date range");

@@ -158,6 +158,18 @@ def test_fold_models_do_not_see_the_test_segment(alphaloom, planted, tmp_path):
     assert not np.allclose(oof_a["label"], oof_b["label"])  # the test segment did change
 
 
+def test_register_then_predict_from_the_registry(alphaloom, planted, tmp_path):
+    for version in (1, 2):
+        result = alphaloom("train", "--config", workflow(planted, RIDGE), "--out", tmp_path / f"run{version}",
+                           "--register", "planted_ridge", "--registry", tmp_path / "registry")
+        assert f"planted_ridge/all/h1/v{version}" in result.stdout
+    registered = tmp_path / "registry" / "planted_ridge" / "all" / "h1" / "v2"
+    assert (registered / "ensemble.json").read_bytes() == (tmp_path / "run2" / "model" / "ensemble.json").read_bytes()
+    alphaloom("predict", "--model", registered, "--data", planted / "store", "--date", "2024-12-31", "--out",
+              tmp_path / "p.csv")
+    assert len(pd.read_csv(tmp_path / "p.csv")) > 0
+
+
 def test_predict(alphaloom, planted, tmp_path):
     alphaloom("train", "--config", workflow(planted, RIDGE), "--out", tmp_path / "run")
     model = tmp_path / "run" / "model"

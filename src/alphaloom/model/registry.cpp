@@ -64,7 +64,9 @@ std::vector<int> ModelRegistry::Versions(const RegistryKey& key) const {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
     const int version = VersionOf(entry.path().filename().string());
-    if (version > 0 && std::filesystem::is_regular_file(entry.path() / "metadata.json")) versions.push_back(version);
+    const bool complete = std::filesystem::is_regular_file(entry.path() / "metadata.json") ||
+                          std::filesystem::is_regular_file(entry.path() / "ensemble.json");
+    if (version > 0 && complete) versions.push_back(version);
   }
   std::sort(versions.begin(), versions.end());
   return versions;
@@ -80,15 +82,19 @@ int ModelRegistry::NextVersion(const RegistryKey& key) const {
   return Latest(key).value_or(0) + 1;
 }
 
-int ModelRegistry::Register(const RegistryKey& key, const Model& model, const ArtifactInfo& info) {
+std::filesystem::path ModelRegistry::StagingPath(const RegistryKey& key) const {
   const std::filesystem::path directory = KeyDirectory(key);
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error)
     throw Error(ErrorKind::kIo, fmt::format("{}: cannot create directory: {}", directory.string(), error.message()));
   static std::atomic<unsigned> counter{0};
-  const std::filesystem::path staged = directory / fmt::format(".staging-{}-{}", ::getpid(), counter.fetch_add(1));
-  SaveModel(model, info, staged);
+  return directory / fmt::format(".staging-{}-{}", ::getpid(), counter.fetch_add(1));
+}
+
+int ModelRegistry::ClaimVersion(const RegistryKey& key, const std::filesystem::path& staged) const {
+  const std::filesystem::path directory = KeyDirectory(key);
+  std::error_code error;
   // A version directory is claimed by renaming onto a name nobody holds; on a clash another
   // process registered that version first, so the next number is tried.
   for (int version = NextVersion(key);; ++version) {
@@ -100,6 +106,24 @@ int ModelRegistry::Register(const RegistryKey& key, const Model& model, const Ar
       throw Error(ErrorKind::kIo, fmt::format("{}: cannot register: {}", target.string(), reason));
     }
   }
+}
+
+int ModelRegistry::Register(const RegistryKey& key, const Model& model, const ArtifactInfo& info) {
+  const std::filesystem::path staged = StagingPath(key);
+  SaveModel(model, info, staged);
+  return ClaimVersion(key, staged);
+}
+
+int ModelRegistry::RegisterDirectory(const RegistryKey& key, const std::filesystem::path& source) {
+  const std::filesystem::path staged = StagingPath(key);
+  std::error_code error;
+  std::filesystem::copy(source, staged, std::filesystem::copy_options::recursive, error);
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove_all(staged, ignored);
+    throw Error(ErrorKind::kIo, fmt::format("{}: cannot copy into the registry: {}", source.string(), error.message()));
+  }
+  return ClaimVersion(key, staged);
 }
 
 int ModelRegistry::ResolveVersion(const RegistryKey& key, std::optional<int> version) const {

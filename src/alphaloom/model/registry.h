@@ -46,6 +46,10 @@ class ModelRegistry {
   /// Error(kUsage) for an unfitted model and Error(kIo) when the registry cannot be written.
   int Register(const RegistryKey& key, const Model& model, const ArtifactInfo& info);
 
+  /// Copies the directory `source` (e.g. a fold ensemble written by `alphaloom train`, holding
+  /// ensemble.json) as the next version, claimed as Register does. Returns the version.
+  /// Throws Error(kIo) when the copy fails (nothing is left behind).
+  int RegisterDirectory(const RegistryKey& key, const std::filesystem::path& source);
   /// Loads `version`, or the latest when nullopt. Throws Error(kNotFound) naming the key when
   /// there is no such version, then as LoadModel.
   LoadedModel Load(const RegistryKey& key, std::optional<int> version = std::nullopt) const;
@@ -55,6 +59,8 @@ class ModelRegistry {
 
  private:
   std::filesystem::path KeyDirectory(const RegistryKey& key) const;
+  std::filesystem::path StagingPath(const RegistryKey& key) const;
+  int ClaimVersion(const RegistryKey& key, const std::filesystem::path& staged) const;
   int ResolveVersion(const RegistryKey& key, std::optional<int> version) const;
 
   std::filesystem::path root_;
