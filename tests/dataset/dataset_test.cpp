@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "alphaloom/common/error.h"
@@ -73,20 +74,30 @@ TEST(Processors, ProcessInfThenFillNa) {
   EXPECT_EQ(m.values[3], -1.0f);
 }
 
-TEST(Processors, FitUsesTrainingRowsOnly) {
-  // Leakage: the statistics and the transformed training rows do not depend on other rows.
+TEST(Processors, StatisticsComeFromTheFitRowsOnly) {
+  // Transforming other rows never refits: the statistics stay those of the training rows, and
+  // the same rows transform the same way whatever else is transformed.
+  const std::vector<ProcessorStep> steps = {ProcessorStep{ProcessorKind::kZScore},
+                                            ProcessorStep{ProcessorKind::kRobustZScore}};
   Matrix train{{1, 2, 3, 4}, {Date(1), Date(2), Date(3), Date(4)}, 1};
-  ProcessorChain a({ProcessorStep{ProcessorKind::kZScore}, ProcessorStep{ProcessorKind::kRobustZScore}});
-  a.FitTransform(train.ref());
-  Matrix test1{{10}, {Date(5)}, 1}, test2{{10}, {Date(5)}, 1};
-  a.Transform(test1.ref());
-  Matrix train_again{{1, 2, 3, 4}, {Date(1), Date(2), Date(3), Date(4)}, 1};
-  ProcessorChain b({ProcessorStep{ProcessorKind::kZScore}, ProcessorStep{ProcessorKind::kRobustZScore}});
-  b.FitTransform(train_again.ref());
-  b.Transform(test2.ref());
-  EXPECT_EQ(train.values, train_again.values);
-  EXPECT_EQ(test1.values, test2.values);
-  EXPECT_EQ(a.ToJson(), b.ToJson());
+  ProcessorChain chain(steps);
+  chain.FitTransform(train.ref());
+  const nlohmann::json fitted = chain.ToJson();
+  Matrix outliers{{1e6, -1e6, 5}, {Date(5), Date(6), Date(7)}, 1};
+  chain.Transform(outliers.ref());
+  EXPECT_EQ(chain.ToJson(), fitted);
+  Matrix test{{10}, {Date(8)}, 1};
+  chain.Transform(test.ref());
+  const double mean = fitted["steps"][0]["center"][0], sd = fitted["steps"][0]["scale"][0];
+  const double median = fitted["steps"][1]["center"][0], scale = fitted["steps"][1]["scale"][0];
+  EXPECT_DOUBLE_EQ(mean, 2.5);
+  const auto z = static_cast<float>((10 - mean) / sd);
+  EXPECT_EQ(test.values[0], static_cast<float>(std::clamp((z - median) / scale, -3.0, 3.0)));
+  // Fitting on rows that include the outliers gives other statistics: the fit rows matter.
+  Matrix wider{{1, 2, 3, 4, 1e6, -1e6}, {Date(1), Date(2), Date(3), Date(4), Date(5), Date(6)}, 1};
+  ProcessorChain other(steps);
+  other.FitTransform(wider.ref());
+  EXPECT_NE(other.ToJson(), fitted);
 }
 
 TEST(Processors, JsonRoundTripAndErrors) {
