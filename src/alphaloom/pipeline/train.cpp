@@ -154,6 +154,12 @@ TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source) {
   config.cv = ReadSplitConfig(cv);
   ConfigSection model_section = top.Child("model");
   config.model = ReadModel(model_section);
+  const bool classifier =
+      config.model.objective == model::Objective::kBinary || config.model.objective == model::Objective::kMulticlass;
+  if (classifier && config.label.forward.normalize != label::CrossSectionNorm::kNone) {
+    throw Error(ErrorKind::kConfig, fmt::format("{}: a classifier learns classes; use normalize: none",
+                                                label.Where("normalize")));
+  }
   return config;
 }
 
@@ -196,11 +202,6 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
   // Classifiers learn class indices; the label values they stand for are kept for scoring.
   model::ModelSpec spec = config.model;
   std::vector<double> class_values;
-  if (spec.objective == model::Objective::kBinary || spec.objective == model::Objective::kMulticlass) {
-    if (norm != label::CrossSectionNorm::kNone) {
-      throw Error(ErrorKind::kConfig, "label.normalize: a classifier learns classes; use normalize: none");
-    }
-  }
   if (spec.objective == model::Objective::kBinary) {
     for (size_t row = 0; row < targets.size(); ++row) {
       if (targets[row] != 0 && targets[row] != 1) {
