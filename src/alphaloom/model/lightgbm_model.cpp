@@ -139,27 +139,7 @@ class LgbDataset {
   DatasetHandle handle_ = nullptr;
 };
 
-class LgbBooster {
- public:
-  LgbBooster() = default;
-  explicit LgbBooster(BoosterHandle handle) : handle_(handle) {}
-  ~LgbBooster() { Reset(); }
-  LgbBooster(const LgbBooster&) = delete;
-  LgbBooster& operator=(const LgbBooster&) = delete;
-  LgbBooster& operator=(LgbBooster&& other) noexcept {
-    Reset();
-    std::swap(handle_, other.handle_);
-    return *this;
-  }
-  BoosterHandle get() const { return handle_; }
-
- private:
-  void Reset() {
-    if (handle_ != nullptr) LGBM_BoosterFree(handle_);
-    handle_ = nullptr;
-  }
-  BoosterHandle handle_ = nullptr;
-};
+using LgbBooster = OwnedHandle<&LGBM_BoosterFree>;
 
 std::string SaveToString(BoosterHandle booster, int num_iteration) {
   int64_t length = 0;

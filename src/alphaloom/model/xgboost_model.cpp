@@ -139,27 +139,7 @@ class XgbMatrix {
   DMatrixHandle handle_ = nullptr;
 };
 
-class XgbBooster {
- public:
-  XgbBooster() = default;
-  explicit XgbBooster(BoosterHandle handle) : handle_(handle) {}
-  ~XgbBooster() { Reset(); }
-  XgbBooster(const XgbBooster&) = delete;
-  XgbBooster& operator=(const XgbBooster&) = delete;
-  XgbBooster& operator=(XgbBooster&& other) noexcept {
-    Reset();
-    std::swap(handle_, other.handle_);
-    return *this;
-  }
-  BoosterHandle get() const { return handle_; }
-
- private:
-  void Reset() {
-    if (handle_ != nullptr) XGBoosterFree(handle_);
-    handle_ = nullptr;
-  }
-  BoosterHandle handle_ = nullptr;
-};
+using XgbBooster = OwnedHandle<&XGBoosterFree>;
 
 // The loss in an evaluation line "[3]\tvalid-rmse:0.123", and its metric name.
 std::pair<std::string, double> ParseEvaluation(const std::string& line) {
