@@ -53,9 +53,8 @@ void RunFeatures(const FeaturesArgs& args, const GlobalOptions& global) {
   if (args.data.empty() || args.out.empty()) throw Error(ErrorKind::kUsage, "features needs --data and --out");
   const data::QlibStore store = data::QlibStore::Open(args.data);
   const std::vector<std::string> instruments = data::ResolveInstruments(store, args.instruments);
-  const std::optional<Date> start =
-      args.start.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.start, "--start"));
-  const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
+  const std::optional<Date> start = OptionalDateFlag(args.start, "--start");
+  const std::optional<Date> end = OptionalDateFlag(args.end, "--end");
   ThreadPool pool(ThreadCount(global));
   const auto started = std::chrono::steady_clock::now();
   const expr::FeatureFrame frame = pipeline::ComputeFeatures(store, instruments, set, pool, start, end);

@@ -70,9 +70,8 @@ void RunLabel(const LabelArgs& args, const GlobalOptions& global) {
   }
   const data::QlibStore store = data::QlibStore::Open(args.data);
   const std::vector<std::string> instruments = data::ResolveInstruments(store, args.instruments);
-  const std::optional<Date> start =
-      args.start.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.start, "--start"));
-  const std::optional<Date> end = args.end.empty() ? std::nullopt : std::optional(ParseDateOrThrow(args.end, "--end"));
+  const std::optional<Date> start = OptionalDateFlag(args.start, "--start");
+  const std::optional<Date> end = OptionalDateFlag(args.end, "--end");
   ThreadPool pool(ThreadCount(global));
   std::vector<label::LabelFrame> frames = pipeline::ComputeLabels(store, instruments, config, pool, end);
   // Every frame is checked before any is written, so a failure writes nothing.

@@ -3,6 +3,12 @@
 // itself lives in the library.
 #include <CLI/CLI.hpp>
 
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "alphaloom/common/date.h"
+
 namespace alphaloom::cli {
 
 /// Options every command shares.
@@ -12,6 +18,9 @@ struct GlobalOptions {
   bool log_json = false;
   size_t threads = 0;  ///< 0 = all hardware threads
 };
+
+/// nullopt for an empty flag value, else the parsed date (Error(kUsage) naming `flag`).
+std::optional<Date> OptionalDateFlag(const std::string& text, std::string_view flag);
 
 /// The thread count to use: --threads, or every hardware thread when not given.
 size_t ThreadCount(const GlobalOptions& global);

@@ -11,6 +11,11 @@
 
 namespace alphaloom::cli {
 
+std::optional<Date> OptionalDateFlag(const std::string& text, std::string_view flag) {
+  if (text.empty()) return std::nullopt;
+  return ParseDateOrThrow(text, flag);
+}
+
 size_t ThreadCount(const GlobalOptions& global) { return global.threads == 0 ? HardwareThreads() : global.threads; }
 
 }  // namespace alphaloom::cli
