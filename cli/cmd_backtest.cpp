@@ -5,14 +5,10 @@
 #include <memory>
 #include <string>
 
-#include "alphaloom/backtest/engine.h"
-#include "alphaloom/backtest/quantile.h"
-#include "alphaloom/backtest/run_folder.h"
-#include "alphaloom/backtest/topk_dropout.h"
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/log.h"
-#include "alphaloom/data/qlib_store.h"
 #include "alphaloom/metrics/conventions.h"
+#include "alphaloom/pipeline/backtest_stage.h"
 #include "alphaloom/report/report.h"
 #include "commands.h"
 
@@ -31,81 +27,30 @@ struct BacktestArgs {
   bool no_forbid_all = false, clamp_slices = false;
 };
 
-backtest::DealPrice ParseDealPrice(const std::string& name) {
-  if (name == "open") return backtest::DealPrice::kOpen;
-  if (name == "vwap") return backtest::DealPrice::kVwap;
-  return backtest::DealPrice::kClose;
-}
-
-nlohmann::ordered_json ConfigJson(const BacktestArgs& args, const backtest::BacktestOptions& options) {
-  nlohmann::ordered_json config = {
-      {"data", args.data},
-      {"signal", args.signal},
-      {"weights", args.weights},
-      {"strategy", args.strategy},
-      {"signal_timing", options.timing == backtest::SignalTiming::kPreviousDay ? "previous_day" : "same_day_close"},
-      {"account", options.initial_cash},
-      {"deal_price", args.deal_price},
-      {"open_cost", options.exchange.open_cost},
-      {"close_cost", options.exchange.close_cost},
-      {"min_cost", options.exchange.min_cost},
-      {"impact_cost", options.exchange.impact_cost},
-      {"limit_threshold", options.exchange.limit_threshold ? nlohmann::json(*options.exchange.limit_threshold) : nlohmann::json()},
-      {"limit_rule", args.limit_rule},
-      {"trade_unit", options.exchange.trade_unit},
-      {"preset", args.preset}};
-  if (args.strategy == "topk") {
-    config["topk"] = {{"topk", args.topk.topk},
-                      {"n_drop", args.topk.n_drop},
-                      {"risk_degree", args.topk.risk_degree},
-                      {"hold_thresh", args.topk.hold_thresh},
-                      {"only_tradable", args.topk.only_tradable},
-                      {"forbid_all_trade_at_limit", args.topk.forbid_all_trade_at_limit},
-                      {"sizing", args.sizing},
-                      {"python_slices", args.topk.python_slices}};
-  } else if (args.strategy == "quantile") {
-    config["quantile"] = {{"quantile", args.quantile.quantile},
-                          {"exposure", args.quantile.exposure},
-                          {"long_only", args.quantile.long_only}};
-  } else {
-    config["allow_short"] = args.allow_short;
-  }
-  return config;
-}
-
-void RunBacktestCommand(BacktestArgs args, const GlobalOptions& global) {
-  const std::optional<metrics::Conventions> conventions = metrics::PresetConventions(args.preset);
-  if (!conventions) throw Error(ErrorKind::kUsage, fmt::format("--preset: unknown preset '{}'", args.preset));
+void RunBacktestCommand(BacktestArgs args) {
+  pipeline::BacktestStageConfig config;
   if (args.strategy == "weights" && args.weights.empty()) {
     throw Error(ErrorKind::kUsage, "--strategy weights needs --weights FILE (datetime, instrument, weight)");
   }
   if (args.strategy != "weights" && args.signal.empty()) {
     throw Error(ErrorKind::kUsage, fmt::format("--strategy {} needs --signal FILE", args.strategy));
   }
-  const data::QlibStore store = data::QlibStore::Open(args.data);
-  std::vector<std::string> instruments;
-  for (const data::InstrumentSpan& span : store.instruments()) instruments.push_back(span.instrument);
-
-  backtest::SignalReadOptions read_options;
-  read_options.value_column = args.score_column;
-  if (!std::isnan(args.horizon)) read_options.horizon = args.horizon;
-  std::optional<backtest::SignalMatrix> signal, weights;
-  if (!args.signal.empty()) signal = backtest::ReadSignal(args.signal, instruments, store.calendar(), read_options);
-  if (!args.weights.empty()) {
-    backtest::SignalReadOptions weight_options;
-    weight_options.value_column = args.score_column.empty() ? "weight" : args.score_column;
-    weight_options.what = "weight";
-    weights = backtest::ReadSignal(args.weights, instruments, store.calendar(), weight_options);
-  }
-  const backtest::SignalMatrix& driver = args.strategy == "weights" ? *weights : *signal;
-  if (driver.dropped_nan > 0) {
-    LogWarn("{} rows with a NaN value read as absent (no score / weight 0)", driver.dropped_nan);
-  }
-
-  backtest::BacktestOptions options;
+  if (!metrics::PresetConventions(args.preset)) throw Error(ErrorKind::kUsage, fmt::format("--preset: unknown preset '{}'", args.preset));
+  config.strategy = args.strategy == "topk"       ? pipeline::BacktestStrategy::kTopk
+                    : args.strategy == "quantile" ? pipeline::BacktestStrategy::kQuantile
+                                                  : pipeline::BacktestStrategy::kWeights;
+  config.topk = args.topk;
+  config.topk.forbid_all_trade_at_limit = !args.no_forbid_all;
+  config.topk.python_slices = !args.clamp_slices;
+  config.topk.sizing = args.sizing == "equity" ? backtest::TopkSizing::kEquity : backtest::TopkSizing::kCash;
+  config.quantile = args.quantile;
+  config.allow_short = args.allow_short;
+  backtest::BacktestOptions& options = config.options;
   options.initial_cash = args.account;
   options.timing = args.signal_at_close ? backtest::SignalTiming::kSameDayClose : backtest::SignalTiming::kPreviousDay;
-  options.exchange.deal_price = ParseDealPrice(args.deal_price);
+  options.exchange.deal_price = args.deal_price == "open"   ? backtest::DealPrice::kOpen
+                                : args.deal_price == "vwap" ? backtest::DealPrice::kVwap
+                                                            : backtest::DealPrice::kClose;
   options.exchange.open_cost = args.open_cost;
   options.exchange.close_cost = args.close_cost;
   options.exchange.min_cost = args.min_cost;
@@ -113,44 +58,13 @@ void RunBacktestCommand(BacktestArgs args, const GlobalOptions& global) {
   options.exchange.limit_threshold = args.no_limit ? std::nullopt : std::optional<double>(args.limit_threshold);
   options.exchange.limit_rule = args.limit_rule == "open-gap" ? backtest::LimitRule::kOpenGap : backtest::LimitRule::kChange;
   options.exchange.trade_unit = args.trade_unit;
-
-  // Default window: from the first signal date (no trade that day, as in Qlib) to the day after
-  // the last one, within the store.
-  const Calendar& calendar = store.calendar();
-  const Date start = args.start.empty() ? driver.first() : ParseDateOrThrow(args.start, "--start");
-  Date end = calendar.back();
-  if (!args.end.empty()) {
-    end = ParseDateOrThrow(args.end, "--end");
-  } else {
-    const size_t after_last = *calendar.IndexOf(driver.last()) + 1;
-    if (after_last < calendar.size()) end = calendar[after_last];
-  }
-  const backtest::Market market = backtest::LoadMarket(store, start, end);
-
-  std::unique_ptr<backtest::Strategy> strategy;
-  if (args.strategy == "topk") {
-    args.topk.forbid_all_trade_at_limit = !args.no_forbid_all;
-    args.topk.python_slices = !args.clamp_slices;
-    args.topk.sizing = args.sizing == "equity" ? backtest::TopkSizing::kEquity : backtest::TopkSizing::kCash;
-    strategy = std::make_unique<backtest::TopkDropoutStrategy>(args.topk);
-  } else if (args.strategy == "quantile") {
-    options.exchange.allow_short = !args.quantile.long_only;
-    strategy = std::make_unique<backtest::QuantileStrategy>(args.quantile);
-  } else {
-    options.exchange.allow_short = args.allow_short;
-    backtest::TargetWeightsOptions weight_options;
-    weight_options.allow_short = args.allow_short;
-    strategy = std::make_unique<backtest::TargetWeightsStrategy>(weight_options);
-  }
-  const backtest::BacktestResult result = backtest::RunBacktest(market, calendar, &driver, *strategy, options);
-  std::optional<backtest::SignalIc> ic;
-  if (signal && !args.no_ic) ic = backtest::ComputeSignalIc(market, *signal);
-  const nlohmann::ordered_json summary =
-      backtest::SummarizeBacktest(result, ic ? &*ic : nullptr, *conventions, args.preset);
-  backtest::WriteRunFolder(args.out, result, ic ? &*ic : nullptr, summary, ConfigJson(args, options));
-  LogInfo("{} days x {} instruments, {} orders: final account {:.2f}, annual return {}, Sharpe {}; run folder {}",
-          market.day_count(), market.instrument_count(), result.trades.size(), result.daily.back().account,
-          summary["annual_return"].dump(), summary["sharpe"].dump(), args.out);
+  config.preset = args.preset;
+  config.score_column = args.score_column;
+  if (!std::isnan(args.horizon)) config.horizon = args.horizon;
+  config.start = OptionalDateFlag(args.start, "--start");
+  config.end = OptionalDateFlag(args.end, "--end");
+  config.ic = !args.no_ic;
+  pipeline::RunBacktestStage(config, {args.data, args.signal, args.weights}, args.out);
   if (args.report) {
     report::ReportOptions report_options;
     report_options.python = args.report_python;
@@ -158,12 +72,11 @@ void RunBacktestCommand(BacktestArgs args, const GlobalOptions& global) {
     report::WriteReport(args.out, report_dir, report_options);
     LogInfo("report written to {}", (report_dir / "index.html").string());
   }
-  (void)global;
 }
 
 }  // namespace
 
-void AddBacktestCommand(CLI::App& app, const GlobalOptions& global) {
+void AddBacktestCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   auto args = std::make_shared<BacktestArgs>();
   CLI::App* command = app.add_subcommand(
       "backtest", "Daily backtest of a signal (TopK-dropout, target weights, long-short quantile) with Qlib's exchange rules");
@@ -210,7 +123,7 @@ void AddBacktestCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_flag("--report", args->report, "Also write the HTML report under OUT/report");
   command->add_option("--report-python", args->report_python, "Python with matplotlib for the report charts");
   command->add_option("--out", args->out, "Run folder (written atomically)")->required();
-  command->callback([args, &global] { RunBacktestCommand(*args, global); });
+  command->callback([args] { RunBacktestCommand(*args); });
 }
 
 }  // namespace alphaloom::cli

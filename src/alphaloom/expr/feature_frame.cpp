@@ -7,7 +7,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <limits>
+#include <memory>
 
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
@@ -18,6 +22,76 @@ namespace {
 void CheckArrow(const arrow::Status& status, const std::filesystem::path& path) {
   if (!status.ok()) throw Error(ErrorKind::kExternal, fmt::format("{}: {}", path.string(), status.ToString()));
 }
+
+constexpr char kSaveMagic[8] = {'A', 'L', 'F', 'R', 'A', 'M', 'E', '1'};
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+void WriteBytes(std::FILE* file, const void* bytes, size_t size, const std::filesystem::path& path) {
+  if (size > 0 && std::fwrite(bytes, 1, size, file) != size) {
+    throw Error(ErrorKind::kIo, fmt::format("{}: write failed", path.string()));
+  }
+}
+
+void WriteCount(std::FILE* file, uint64_t count, const std::filesystem::path& path) {
+  WriteBytes(file, &count, sizeof count, path);
+}
+
+void WriteNames(std::FILE* file, const std::vector<std::string>& names, const std::filesystem::path& path) {
+  WriteCount(file, names.size(), path);
+  for (const auto& name : names) {
+    WriteCount(file, name.size(), path);
+    WriteBytes(file, name.data(), name.size(), path);
+  }
+}
+
+// Reads the saved layout with a check on every length, so a damaged file is an error rather
+// than a huge allocation or a read past the end.
+class SavedFileReader {
+ public:
+  explicit SavedFileReader(const std::filesystem::path& path) : path_(path) {
+    file_.reset(std::fopen(path.string().c_str(), "rb"));
+    if (!file_) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+    std::error_code error;
+    remaining_ = std::filesystem::file_size(path, error);
+    if (error) throw Error(ErrorKind::kIo, fmt::format("{}: {}", path.string(), error.message()));
+  }
+
+  void Read(void* bytes, size_t size) {
+    if (size > remaining_ || (size > 0 && std::fread(bytes, 1, size, file_.get()) != size)) {
+      throw Error(ErrorKind::kData, fmt::format("{}: truncated feature cache file", path_.string()));
+    }
+    remaining_ -= size;
+  }
+
+  uint64_t Count(size_t element_size) {
+    uint64_t count = 0;
+    Read(&count, sizeof count);
+    if (element_size > 0 && count > remaining_ / element_size) {
+      throw Error(ErrorKind::kData, fmt::format("{}: damaged feature cache file", path_.string()));
+    }
+    return count;
+  }
+
+  std::vector<std::string> Names() {
+    std::vector<std::string> names(Count(sizeof(uint64_t)));
+    for (auto& name : names) {
+      name.resize(Count(1));
+      Read(name.data(), name.size());
+    }
+    return names;
+  }
+
+  uint64_t remaining() const { return remaining_; }
+
+ private:
+  std::filesystem::path path_;
+  File file_;
+  uint64_t remaining_ = 0;
+};
 
 }  // namespace
 
@@ -91,6 +165,50 @@ void FeatureFrame::Write(const std::filesystem::path& path) const {
     CheckArrow((*writer)->Close(), path);
     CheckArrow((*out)->Close(), path);
   });
+}
+
+void FeatureFrame::Save(const std::filesystem::path& path) const {
+  WriteThroughTemporary(path, [&](const std::filesystem::path& temporary) {
+    File file(std::fopen(temporary.string().c_str(), "wb"));
+    if (!file) throw Error(ErrorKind::kIo, fmt::format("{}: cannot create: {}", temporary.string(), std::strerror(errno)));
+    WriteBytes(file.get(), kSaveMagic, sizeof kSaveMagic, path);
+    WriteNames(file.get(), columns_, path);
+    WriteNames(file.get(), instruments_, path);
+    WriteCount(file.get(), rows(), path);
+    std::vector<int32_t> days(rows());
+    for (size_t row = 0; row < rows(); ++row) days[row] = row_dates_[row].days();
+    WriteBytes(file.get(), days.data(), days.size() * sizeof(int32_t), path);
+    WriteBytes(file.get(), row_instruments_.data(), row_instruments_.size() * sizeof(uint32_t), path);
+    WriteBytes(file.get(), values_.data(), values_.size() * sizeof(float), path);
+    if (std::fflush(file.get()) != 0) throw Error(ErrorKind::kIo, fmt::format("{}: write failed", path.string()));
+  });
+}
+
+FeatureFrame FeatureFrame::Load(const std::filesystem::path& path) {
+  SavedFileReader reader(path);
+  char magic[sizeof kSaveMagic];
+  reader.Read(magic, sizeof magic);
+  if (std::memcmp(magic, kSaveMagic, sizeof magic) != 0) {
+    throw Error(ErrorKind::kData, fmt::format("{}: not a feature cache file", path.string()));
+  }
+  std::vector<std::string> columns = reader.Names();
+  std::vector<std::string> instruments = reader.Names();
+  const uint64_t rows = reader.Count(sizeof(int32_t) + sizeof(uint32_t));
+  std::vector<int32_t> days(rows);
+  reader.Read(days.data(), days.size() * sizeof(int32_t));
+  std::vector<Date> row_dates(rows);
+  for (size_t row = 0; row < rows; ++row) row_dates[row] = Date(days[row]);
+  std::vector<uint32_t> row_instruments(rows);
+  reader.Read(row_instruments.data(), row_instruments.size() * sizeof(uint32_t));
+  for (const uint32_t instrument : row_instruments) {
+    if (instrument >= instruments.size()) throw Error(ErrorKind::kData, fmt::format("{}: damaged feature cache file", path.string()));
+  }
+  if (reader.remaining() != rows * columns.size() * sizeof(float)) {
+    throw Error(ErrorKind::kData, fmt::format("{}: damaged feature cache file", path.string()));
+  }
+  FeatureFrame frame(std::move(columns), std::move(instruments), std::move(row_dates), std::move(row_instruments));
+  reader.Read(frame.values_.data(), frame.values_.size() * sizeof(float));
+  return frame;
 }
 
 }  // namespace alphaloom::expr

@@ -34,6 +34,13 @@ class FeatureFrame {
   /// temporary file and a rename. Throws Error(kUsage) for another extension.
   void Write(const std::filesystem::path& path) const;
 
+  /// Saves the frame in AlphaLoom's own binary layout (the stage cache's: a header, the names,
+  /// the row index and the raw float32 matrix), through a temporary file and a rename. Load
+  /// reads it back exactly. Load throws Error(kIo) when the file cannot be read and Error(kData)
+  /// when it is not such a file or is truncated.
+  void Save(const std::filesystem::path& path) const;
+  static FeatureFrame Load(const std::filesystem::path& path);
+
  private:
   std::vector<std::string> columns_;
   std::vector<std::string> instruments_;

@@ -163,18 +163,39 @@ TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source) {
   return config;
 }
 
-TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_dir, ThreadPool& pool,
-                   const FoldCallback& on_fold) {
-  const auto started = std::chrono::steady_clock::now();
+expr::FeatureFrame ComputeTrainFeatures(const TrainConfig& config, ThreadPool& pool) {
   const data::QlibStore store = data::QlibStore::Open(config.store);
   const std::vector<std::string> instruments = data::ResolveInstruments(store, config.market);
-  const expr::FeatureFrame features = ComputeFeatures(store, instruments, config.factors, pool, std::nullopt, config.cv.end);
+  return ComputeFeatures(store, instruments, config.factors, pool, std::nullopt, config.cv.end);
+}
+
+label::LabelFrame ComputeTrainLabels(const TrainConfig& config, ThreadPool& pool) {
+  const data::QlibStore store = data::QlibStore::Open(config.store);
+  const std::vector<std::string> instruments = data::ResolveInstruments(store, config.market);
   // Labels are computed raw; the configured per-day normalisation is applied to the training
   // target over the rows that have features (Qlib: DropnaLabel, then CSZScoreNorm on the label),
   // and the scores compare predictions with the raw label (Qlib's SigAnaRecord does the same).
   LabelConfig raw_config = config.label;
   raw_config.forward.normalize = label::CrossSectionNorm::kNone;
-  label::LabelFrame labels = ComputeLabels(store, instruments, raw_config, pool, config.cv.end).front();
+  return ComputeLabels(store, instruments, raw_config, pool, config.cv.end).front();
+}
+
+TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_dir, ThreadPool& pool,
+                   const FoldCallback& on_fold) {
+  const auto started = std::chrono::steady_clock::now();
+  const expr::FeatureFrame features = ComputeTrainFeatures(config, pool);
+  label::LabelFrame labels = ComputeTrainLabels(config, pool);
+  const double compute_seconds = Seconds(started);
+  TrainSummary summary = TrainOn(config, features, std::move(labels), out_dir, pool, on_fold);
+  summary.metrics["seconds"]["prepare"] = summary.metrics["seconds"]["prepare"].get<double>() + compute_seconds;
+  summary.metrics["seconds"]["total"] = Seconds(started);
+  WriteFileAtomic(out_dir / "metrics.json", summary.metrics.dump(2) + "\n");
+  return summary;
+}
+
+TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& features, label::LabelFrame labels,
+                     const std::filesystem::path& out_dir, ThreadPool& pool, const FoldCallback& on_fold) {
+  const auto started = std::chrono::steady_clock::now();
   RestrictDates(labels, config.cv.start, config.cv.end);
   dataset::LearningSet set = dataset::JoinLabels(features, labels);
   const label::CrossSectionNorm norm = config.label.forward.normalize;
@@ -196,7 +217,7 @@ TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_d
     targets = std::move(kept_targets);
   }
   LogInfo("{} features x {} labelled rows ({} instruments), label {}", set.features.cols(), set.rows(),
-          instruments.size(), label_name);
+          features.instruments().size(), label_name);
   const double prepare_seconds = Seconds(started);
 
   // Classifiers learn class indices; the label values they stand for are kept for scoring.

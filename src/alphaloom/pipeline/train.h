@@ -57,4 +57,17 @@ struct TrainSummary {
 TrainSummary Train(const TrainConfig& config, const std::filesystem::path& out_dir, ThreadPool& pool,
                    const FoldCallback& on_fold = {});
 
+/// The features Train computes from the store: the factors of `config` for its universe, through
+/// cv.end.
+expr::FeatureFrame ComputeTrainFeatures(const TrainConfig& config, ThreadPool& pool);
+
+/// The label Train learns, raw (the per-day normalisation is applied when training): the first
+/// configured horizon, through cv.end.
+label::LabelFrame ComputeTrainLabels(const TrainConfig& config, ThreadPool& pool);
+
+/// Train on features and labels computed beforehand (by the two functions above, possibly read
+/// back from the workflow's stage cache); the same outputs as Train.
+TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& features, label::LabelFrame labels,
+                     const std::filesystem::path& out_dir, ThreadPool& pool, const FoldCallback& on_fold = {});
+
 }  // namespace alphaloom::pipeline
