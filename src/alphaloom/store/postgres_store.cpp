@@ -224,10 +224,9 @@ class PostgresStore final : public SqlStore {
           case SqlType::kReal: {
             const double value = column->numbers[row];
             if (std::isnan(value)) break;
-            cached_days[index] = std::numeric_limits<int32_t>::min();
             const auto result = spec.columns[index].type == SqlType::kInteger
                                     ? std::to_chars(buffer, buffer + 31, static_cast<int64_t>(value))
-                                    : std::to_chars(buffer, buffer + 31, value);
+                                    : std::to_chars(buffer, buffer + 31, value == 0.0 ? 0.0 : value);
             *result.ptr = '\0';
             fields[index] = buffer;
             break;

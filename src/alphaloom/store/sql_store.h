@@ -44,7 +44,8 @@ struct Batch;
 ///
 /// Values: text must be valid UTF-8 without NUL bytes (the same bytes are read back on both
 /// backends); key text may not be empty. Dates must fall in years 1000..9999. NaN is stored as
-/// NULL and read back as NaN; +-inf is rejected (naming the row), as is a non-integral horizon.
+/// NULL and read back as NaN; -0.0 is stored as 0.0; +-inf is rejected (naming the row), as is
+/// a non-integral horizon.
 /// A batch with the same key twice is rejected, so the result never depends on row order.
 class SqlStore {
  public:

@@ -133,7 +133,9 @@ class SqliteStore final : public SqlStore {
             if (std::isnan(value)) {
               sqlite3_bind_null(statement, slot);
             } else {
-              sqlite3_bind_double(statement, slot, value);
+              // SQLite keeps an integral REAL as an integer on disk, which loses the sign of
+              // -0.0; both backends store +0.0 so their read-backs agree.
+              sqlite3_bind_double(statement, slot, value == 0.0 ? 0.0 : value);
             }
             break;
           }

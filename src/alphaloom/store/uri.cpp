@@ -55,17 +55,18 @@ void CheckPort(std::string_view text, std::string_view port) {
 void ParsePostgres(std::string_view text, std::string_view rest) {
   const size_t query_at = rest.find('?');
   const std::string_view query = query_at == std::string_view::npos ? std::string_view{} : rest.substr(query_at + 1);
-  std::string_view authority_path = rest.substr(0, query_at);
-  const size_t slash = authority_path.find('/');
-  std::string_view authority = authority_path.substr(0, slash);
-  if (slash != std::string_view::npos && authority_path.substr(slash + 1).find('/') != std::string_view::npos) {
-    Reject(text, "the database name may not contain '/'");
-  }
-  const size_t at = authority.rfind('@');
+  std::string_view host_path = rest.substr(0, query_at);
+  // The last '@' ends the user info, so a password with an unencoded '/' is still taken as one.
+  const size_t at = host_path.rfind('@');
   if (at != std::string_view::npos) {
-    const std::string_view user_info = authority.substr(0, at);
+    const std::string_view user_info = host_path.substr(0, at);
     if (user_info.empty() || user_info.front() == ':') Reject(text, "empty user name before '@'");
-    authority = authority.substr(at + 1);
+    host_path = host_path.substr(at + 1);
+  }
+  const size_t slash = host_path.find('/');
+  std::string_view authority = host_path.substr(0, slash);
+  if (slash != std::string_view::npos && host_path.substr(slash + 1).find('/') != std::string_view::npos) {
+    Reject(text, "the database name may not contain '/'");
   }
   if (authority.empty()) Reject(text, "no host (postgresql://user@HOST:PORT/dbname)");
   // Several hosts (h1:p1,h2:p2) are a libpq feature; each part must still be host[:port].
@@ -108,22 +109,16 @@ void ParsePostgres(std::string_view text, std::string_view rest) {
 
 std::string RedactUri(std::string_view text) {
   if (!IsPostgres(text)) return std::string(text);
-  const std::string_view scheme = text.substr(0, text.size() - PostgresRest(text).size());
-  std::string_view rest = PostgresRest(text);
+  const std::string_view rest = PostgresRest(text);
+  std::string result(text.substr(0, text.size() - rest.size()));
   const size_t query_at = rest.find('?');
-  std::string_view before_query = rest.substr(0, query_at);
-  std::string result(scheme);
-  const size_t slash = before_query.find('/');
-  const std::string_view authority = before_query.substr(0, slash);
-  const size_t at = authority.rfind('@');
+  const std::string_view host_path = rest.substr(0, query_at);
+  const size_t at = host_path.rfind('@');
   if (at != std::string_view::npos) {
-    const std::string_view user_info = authority.substr(0, at);
+    const std::string_view user_info = host_path.substr(0, at);
     result += user_info.substr(0, user_info.find(':'));
-    result += authority.substr(at);
-  } else {
-    result += authority;
   }
-  if (slash != std::string_view::npos) result += before_query.substr(slash);
+  result += host_path.substr(at == std::string_view::npos ? 0 : at);
   if (query_at != std::string_view::npos) {
     const std::string query = RedactQuery(rest.substr(query_at + 1));
     if (!query.empty()) result += "?" + query;
