@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   cli::AddTrainCommand(app, global);
   cli::AddBacktestCommand(app, global);
   cli::AddReportCommand(app, global);
+  cli::AddStoreCommand(app, global);
 
   try {
     app.parse(argc, argv);
