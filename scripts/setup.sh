@@ -43,6 +43,7 @@ make_venv .venv requirements.txt
 make_venv .venv-qlib requirements-qlib.txt
 make_venv .venv-ref requirements-ref.txt
 make_venv .venv-bt requirements-backtest.txt
+make_venv .venv-mlflow requirements-mlflow.txt
 
 # --- Native dependencies under .deps -----------------------------------------------------------
 deps=$root/.deps
