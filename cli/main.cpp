@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   cli::AddTrackCommand(app, global);
   cli::AddModelsCommand(app, global);
   cli::AddStoreCommand(app, global);
+  cli::AddRegimeCommand(app, global);
+  cli::AddStrategyCommand(app, global);
 
   try {
     app.parse(argc, argv);
