@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   cli::AddTrainCommand(app, global);
   cli::AddBacktestCommand(app, global);
   cli::AddReportCommand(app, global);
+  cli::AddRunCommand(app, global);
+  cli::AddCacheCommand(app, global);
   cli::AddTrackCommand(app, global);
   cli::AddModelsCommand(app, global);
   cli::AddStoreCommand(app, global);

@@ -1,0 +1,395 @@
+#include "alphaloom/pipeline/run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "alphaloom/common/atomic_file.h"
+#include "alphaloom/common/error.h"
+#include "alphaloom/common/log.h"
+#include "alphaloom/data/csv_reader.h"
+#include "alphaloom/data/ingest.h"
+#include "alphaloom/data/table_io.h"
+#include "alphaloom/expr/feature_frame.h"
+#include "alphaloom/label/label_frame.h"
+#include "alphaloom/metrics/conventions.h"
+#include "alphaloom/metrics/gates.h"
+#include "alphaloom/metrics/summary.h"
+#include "alphaloom/pipeline/backtest_stage.h"
+#include "alphaloom/pipeline/config_section.h"
+#include "alphaloom/pipeline/features.h"
+#include "alphaloom/pipeline/stage_cache.h"
+#include "alphaloom/pipeline/train.h"
+#include "alphaloom/report/report.h"
+
+namespace alphaloom::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::array<std::string_view, 6> kStages = {"ingest", "features", "labels", "train", "backtest", "report"};
+
+// The YAML text of a section as read (after overrides): what a stage key hashes. An absent
+// section hashes as empty.
+std::string SectionText(const YAML::Node& root, std::string_view name) {
+  const YAML::Node node = root[std::string(name)];
+  return node ? YAML::Dump(node) : std::string();
+}
+
+struct IngestPlan {
+  data::IngestOptions options;
+  std::string section_text;
+};
+
+// Everything a run needs, read and checked before any stage starts.
+struct WorkflowPlan {
+  TrainConfig train;
+  std::optional<IngestPlan> ingest;
+  BacktestStageConfig backtest;
+  std::vector<metrics::Gate> gates;
+  double trials = 1;                  ///< strategies tried, for the deflated Sharpe ratio
+  double trial_sharpe_variance = 0;   ///< variance of their annualized Sharpe ratios
+  bool report_html = true;
+  fs::path output_dir = "runs";
+  fs::path cache_dir = ".alphaloom-cache";
+};
+
+WorkflowPlan ReadPlan(const YAML::Node& root, const std::string& source) {
+  WorkflowPlan plan;
+  plan.train = ReadTrainConfig(root, source);
+  ConfigSection top(root, "", source);
+  ConfigSection data_section = top.Child("data");
+  const YAML::Node ingest_node = data_section.Raw("ingest");
+  ConfigSection universe = top.Child("universe");
+  const std::string benchmark = universe.String("benchmark", "");
+  if (ingest_node && !ingest_node.IsNull()) {
+    ConfigSection ingest(ingest_node, "data.ingest", source);
+    IngestPlan ingest_plan;
+    data::IngestOptions& options = ingest_plan.options;
+    options.input = ingest.String("input", "");
+    if (options.input.empty()) throw Error(ErrorKind::kConfig, fmt::format("{}: missing (bar files to ingest)", ingest.Where("input")));
+    options.format = data::ParseFileFormat(ingest.Choice("format", "auto", {"auto", "csv", "parquet", "qlib"}));
+    options.skip_bad_files = ingest.Choice("on_error", "fail", {"fail", "skip"}) == "skip";
+    ingest.RejectUnknownKeys();
+    options.out = plan.train.store;
+    options.benchmark = benchmark;
+    ingest_plan.section_text = YAML::Dump(ingest_node) + "\nbenchmark: " + benchmark;
+    plan.ingest = std::move(ingest_plan);
+  }
+  ConfigSection strategy = top.Child("strategy");
+  ConfigSection backtest = top.Child("backtest");
+  ConfigSection metrics_section = top.Child("metrics");
+  plan.backtest = ReadBacktestConfig(strategy, backtest, metrics_section);
+  const YAML::Node gates = metrics_section.Raw("gates");
+  plan.gates = gates && !gates.IsNull() ? metrics::ParseGatesConfig(YAML::Dump(YAML::Node(root["metrics"])), source)
+                                        : metrics::DefaultGates();
+  plan.trials = metrics_section.Double("trials", plan.trials);
+  if (!(plan.trials >= 1)) throw Error(ErrorKind::kConfig, fmt::format("{}: must be >= 1", metrics_section.Where("trials")));
+  plan.trial_sharpe_variance = metrics_section.Double("trial_sharpe_variance", plan.trials > 1 ? std::nan("") : 0.0);
+  if (!(plan.trial_sharpe_variance >= 0)) {
+    throw Error(ErrorKind::kConfig, fmt::format("{}: needed (>= 0) when trials > 1", metrics_section.Where("trial_sharpe_variance")));
+  }
+  metrics_section.RejectUnknownKeys();
+  ConfigSection report = top.Child("report");
+  plan.report_html = report.Bool("html", true);
+  report.RejectUnknownKeys();
+  ConfigSection output = top.Child("output");
+  plan.output_dir = output.String("dir", plan.output_dir.string());
+  plan.cache_dir = output.String("cache", plan.cache_dir.string());
+  output.RejectUnknownKeys();
+  return plan;
+}
+
+// Hard links where the file system allows them (cache entries are never modified in place, so
+// sharing their bytes is safe), copies elsewhere.
+void LinkFile(const fs::path& from, const fs::path& to) {
+  std::error_code error;
+  fs::create_hard_link(from, to, error);
+  if (!error) return;
+  error.clear();
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, error);
+  if (error) throw Error(ErrorKind::kIo, fmt::format("{}: cannot copy: {}", to.string(), error.message()));
+}
+
+void LinkTree(const fs::path& from, const fs::path& to) {
+  if (fs::is_regular_file(from)) return LinkFile(from, to);
+  std::error_code error;
+  fs::create_directories(to, error);
+  if (error) throw Error(ErrorKind::kIo, fmt::format("{}: cannot create directory: {}", to.string(), error.message()));
+  for (const auto& entry : fs::recursive_directory_iterator(from)) {
+    const fs::path target = to / fs::relative(entry.path(), from);
+    if (entry.is_directory()) {
+      fs::create_directories(target);
+      continue;
+    }
+    LinkFile(entry.path(), target);
+  }
+}
+
+// The backtest's scores from the out-of-fold predictions: one score per (date, instrument), the
+// mean over the folds that tested it (walk-forward tests a row once; CPCV several times).
+void WriteSignal(const fs::path& oof_file, const fs::path& out) {
+  const std::array<data::ColumnRequest, 3> requests = {data::ColumnRequest{"datetime", data::ColumnType::kDate},
+                                                       data::ColumnRequest{"instrument", data::ColumnType::kString},
+                                                       data::ColumnRequest{"yhat", data::ColumnType::kNumber}};
+  const data::Table oof = data::ReadTable(oof_file, requests);
+  std::map<std::pair<Date, std::string>, std::pair<double, int>> sums;
+  for (size_t row = 0; row < oof.rows(); ++row) {
+    auto& [sum, count] = sums[{oof.columns[0].dates[row], oof.columns[1].strings[row]}];
+    sum += oof.columns[2].numbers[row];
+    ++count;
+  }
+  std::vector<Date> dates;
+  std::vector<std::string> instruments;
+  std::vector<double> scores;
+  for (const auto& [key, value] : sums) {
+    dates.push_back(key.first);
+    instruments.push_back(key.second);
+    scores.push_back(value.first / value.second);
+  }
+  data::Table signal;
+  signal.columns.push_back(data::TableColumn::Dates("datetime", std::move(dates)));
+  signal.columns.push_back(data::TableColumn::Strings("instrument", std::move(instruments)));
+  signal.columns.push_back(data::TableColumn::Numbers("score", std::move(scores)));
+  data::WriteTable(signal, out);
+}
+
+// Is the strategy's edge over its benchmark, net of costs, significant once the number of trials
+// is accounted for? The deflated Sharpe ratio of the daily excess return with cost (a long-only
+// book's own Sharpe would mostly measure the market's drift).
+nlohmann::ordered_json Significance(const fs::path& daily_file, const WorkflowPlan& plan) {
+  const std::array<data::ColumnRequest, 2> requests = {
+      data::ColumnRequest{"datetime", data::ColumnType::kDate},
+      data::ColumnRequest{"excess_return_with_cost", data::ColumnType::kNumber}};
+  const data::Table daily = data::ReadTable(daily_file, requests);
+  metrics::SummaryInputs inputs;
+  inputs.returns = daily.columns[1].numbers;
+  inputs.dates = daily.columns[0].dates;
+  inputs.trials = plan.trials;
+  inputs.trial_sharpe_variance_annual = plan.trial_sharpe_variance;
+  const nlohmann::ordered_json summary =
+      metrics::Summarize(inputs, *metrics::PresetConventions(plan.backtest.preset), plan.backtest.preset);
+  nlohmann::ordered_json significance = {{"series", "excess_return_with_cost"}, {"trials", plan.trials}};
+  for (const char* key : {"sharpe", "probabilistic_sharpe_ratio", "expected_max_sharpe", "deflated_sharpe_ratio"}) {
+    significance[key] = summary.contains(key) ? summary[key] : nlohmann::ordered_json();
+  }
+  const std::optional<double> dsr = metrics::NumberFromJson(significance["deflated_sharpe_ratio"]);
+  significance["significant_at_95"] = dsr && *dsr >= 0.95;
+  return significance;
+}
+
+std::string DateText(const std::optional<Date>& date) { return date ? date->ToString() : std::string("-"); }
+
+// Runs each stage through the cache and records what happened, for the summary.
+class StageRunner {
+ public:
+  StageRunner(const StageCache& cache, std::optional<size_t> force_from) : cache_(cache), force_from_(force_from) {}
+
+  /// `reusable` false: an existing entry is stale for a reason its key cannot see.
+  fs::path Run(std::string_view stage, const std::string& key, const std::function<void(const fs::path&)>& build,
+               bool reusable = true) {
+    const size_t index = StageIndex(stage);
+    const bool forced = force_from_ && index >= *force_from_;
+    const std::string label = fmt::format("[{}/{}] {}", index + 1, kStages.size(), stage);
+    if (!forced && reusable && cache_.Has(stage, key)) {
+      LogInfo("{}: cached ({})", label, key.substr(0, 12));
+      Record(stage, key, "cached", 0.0);
+      return cache_.Entry(stage, key);
+    }
+    LogInfo("{}: computing{}", label, forced ? " (forced)" : "");
+    const auto started = std::chrono::steady_clock::now();
+    fs::path entry = cache_.Build(stage, key, build);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    LogInfo("{}: done in {:.1f} s", label, seconds);
+    Record(stage, key, "computed", seconds);
+    return entry;
+  }
+
+  void Record(std::string_view stage, const std::string& key, std::string_view status, double seconds) {
+    stages_[std::string(stage)] = {{"key", key}, {"status", status}, {"seconds", std::round(seconds * 1000) / 1000}};
+  }
+
+  static size_t StageIndex(std::string_view stage) {
+    return static_cast<size_t>(std::find(kStages.begin(), kStages.end(), stage) - kStages.begin());
+  }
+
+  const nlohmann::ordered_json& stages() const { return stages_; }
+
+ private:
+  const StageCache& cache_;
+  std::optional<size_t> force_from_;
+  nlohmann::ordered_json stages_ = nlohmann::ordered_json::object();
+};
+
+}  // namespace
+
+std::span<const std::string_view> StageNames() { return kStages; }
+
+void ApplyOverrides(YAML::Node& root, const std::vector<std::string>& overrides) {
+  for (const std::string& text : overrides) {
+    const size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Error(ErrorKind::kUsage, fmt::format("--set {}: expected key.path=value", text));
+    }
+    const std::string path = text.substr(0, equals);
+    YAML::Node value;
+    try {
+      value = YAML::Load(text.substr(equals + 1));
+    } catch (const YAML::Exception& error) {
+      throw Error(ErrorKind::kUsage, fmt::format("--set {}: the value is not YAML: {}", text, error.msg));
+    }
+    // yaml-cpp nodes are handles: walking with operator[] on copies rebinds; build the chain of
+    // parents instead and assign at the end.
+    std::vector<std::string> keys;
+    size_t begin = 0;
+    while (true) {
+      const size_t dot = path.find('.', begin);
+      keys.push_back(path.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin));
+      if (dot == std::string::npos) break;
+      begin = dot + 1;
+    }
+    if (std::any_of(keys.begin(), keys.end(), [](const std::string& key) { return key.empty(); })) {
+      throw Error(ErrorKind::kUsage, fmt::format("--set {}: empty key in '{}'", text, path));
+    }
+    std::vector<YAML::Node> chain = {root};
+    for (size_t depth = 0; depth + 1 < keys.size(); ++depth) {
+      YAML::Node parent = chain.back();
+      YAML::Node child = parent[keys[depth]];
+      if (child && !child.IsMap() && !child.IsNull()) {
+        throw Error(ErrorKind::kUsage, fmt::format("--set {}: '{}' is not a mapping", text, keys[depth]));
+      }
+      if (!child || child.IsNull()) {
+        parent[keys[depth]] = YAML::Node(YAML::NodeType::Map);
+        child = parent[keys[depth]];
+      }
+      chain.push_back(child);
+    }
+    YAML::Node parent = chain.back();
+    parent[keys.back()] = value;
+  }
+}
+
+RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
+  YAML::Node root = LoadYamlFile(request.workflow.string());
+  ApplyOverrides(root, request.overrides);
+  const std::string source = request.workflow.string();
+  const WorkflowPlan plan = ReadPlan(root, source);
+  std::optional<size_t> force_from;
+  if (request.force) {
+    const size_t index = StageRunner::StageIndex(*request.force);
+    if (index == kStages.size()) {
+      throw Error(ErrorKind::kUsage, fmt::format("--force: unknown stage '{}' (stages: {})", *request.force,
+                                                 fmt::join(kStages, ", ")));
+    }
+    force_from = index;
+  }
+  const TrainConfig& train = plan.train;
+  const fs::path run_dir = request.out.empty() ? plan.output_dir / train.name : request.out;
+  const StageCache cache(plan.cache_dir);
+  StageRunner runner(cache, force_from);
+
+  // ingest: the store is the output; the entry records the store's fingerprint after ingest, so
+  // a store changed or deleted since is ingested again.
+  if (plan.ingest) {
+    const std::string key = StageKey("ingest").Add(InputFingerprint(plan.ingest->options.input)).Add(plan.ingest->section_text)
+                                .Add(train.store).Finish();
+    const fs::path stamp = cache.Entry("ingest", key) / "store_fingerprint";
+    const bool store_matches = cache.Has("ingest", key) && fs::exists(train.store) &&
+                               data::ReadFileMaybeGzip(stamp) == StoreFingerprint(train.store);
+    runner.Run("ingest", key, [&](const fs::path& staging) {
+      data::IngestOptions options = plan.ingest->options;
+      options.threads = pool.thread_count();
+      const data::IngestReport report = data::Ingest(options);
+      LogInfo("ingested {} files: {} instruments x {} dates", report.files, report.instruments, report.dates);
+      WriteFileAtomic(staging / "store_fingerprint", StoreFingerprint(train.store));
+    }, store_matches);
+  } else {
+    runner.Record("ingest", "", "skipped", 0.0);
+  }
+
+  const std::string store_fingerprint = StoreFingerprint(train.store);
+  const std::string end_text = DateText(train.cv.end);
+  const std::string features_key = StageKey("features").Add(store_fingerprint).Add(FactorSetHash(train.factors))
+                                       .Add(train.market).Add(end_text).Finish();
+  const fs::path features_entry = runner.Run("features", features_key, [&](const fs::path& staging) {
+    ComputeTrainFeatures(train, pool).Save(staging / "features.alf");
+  });
+  const std::string labels_key = StageKey("labels").Add(store_fingerprint).Add(SectionText(root, "label"))
+                                     .Add(train.market).Add(end_text).Finish();
+  const fs::path labels_entry = runner.Run("labels", labels_key, [&](const fs::path& staging) {
+    const label::LabelFrame labels = ComputeTrainLabels(train, pool);
+    labels.Write(staging / "labels.parquet");
+    WriteFileAtomic(staging / "name", labels.name);
+  });
+  const std::string train_key = StageKey("train").Add(features_key).Add(labels_key).Add(SectionText(root, "label"))
+                                    .Add(SectionText(root, "processors")).Add(SectionText(root, "cv"))
+                                    .Add(SectionText(root, "model")).Add(train.name).Add(train.market).Finish();
+  const fs::path train_entry = runner.Run("train", train_key, [&](const fs::path& staging) {
+    const expr::FeatureFrame features = expr::FeatureFrame::Load(features_entry / "features.alf");
+    label::LabelFrame labels = label::LabelFrame::Read(labels_entry / "labels.parquet");
+    labels.name = data::ReadFileMaybeGzip(labels_entry / "name");
+    TrainOn(train, features, std::move(labels), staging, pool);
+    WriteSignal(staging / "oof_predictions.parquet", staging / "signal.parquet");
+  });
+  const std::string backtest_key = StageKey("backtest").Add(train_key).Add(store_fingerprint)
+                                       .Add(SectionText(root, "strategy")).Add(SectionText(root, "backtest"))
+                                       .Add(plan.backtest.preset).Finish();
+  const fs::path backtest_entry = runner.Run("backtest", backtest_key, [&](const fs::path& staging) {
+    RunBacktestStage(plan.backtest, {train.store, train_entry / "signal.parquet", {}}, staging / "backtest");
+  });
+  std::optional<fs::path> report_entry;
+  if (plan.report_html) {
+    const std::string report_key = StageKey("report").Add(backtest_key).Add(SectionText(root, "report")).Finish();
+    report_entry = runner.Run("report", report_key, [&](const fs::path& staging) {
+      report::ReportOptions options;
+      options.importance = (train_entry / "importance.csv").string();
+      report::WriteReport(backtest_entry / "backtest", staging / "report", options);
+    });
+  } else {
+    runner.Record("report", "", "skipped", 0.0);
+  }
+
+  const nlohmann::json backtest_summary = nlohmann::json::parse(data::ReadFileMaybeGzip(backtest_entry / "backtest" / "summary.json"));
+  const nlohmann::json train_metrics = nlohmann::json::parse(data::ReadFileMaybeGzip(train_entry / "metrics.json"));
+  const std::vector<metrics::GateResult> gate_results = metrics::EvaluateGates(plan.gates, backtest_summary);
+  LogInfo("promotion gates:\n{}", metrics::FormatGateResults(gate_results));
+  RunOutcome outcome;
+  outcome.run_dir = run_dir;
+  nlohmann::ordered_json gates = nlohmann::ordered_json::array();
+  for (const metrics::GateResult& result : gate_results) {
+    outcome.gates_passed = outcome.gates_passed && result.passed;
+    gates.push_back({{"gate", result.gate.key}, {"value", metrics::NumberToJson(result.value)},
+                     {"threshold", result.gate.threshold}, {"passed", result.passed}});
+  }
+  outcome.summary = {{"workflow", train.name},
+                     {"stages", runner.stages()},
+                     {"training", train_metrics["overall"]},
+                     {"backtest", backtest_summary},
+                     {"significance", Significance(backtest_entry / "backtest" / "daily.parquet", plan)},
+                     {"gates", gates},
+                     {"gates_passed", outcome.gates_passed}};
+
+  StagingDirectory folder(run_dir);
+  WriteFileAtomic(folder.path() / "workflow.yaml", YAML::Dump(root) + "\n");
+  for (const char* name : {"metrics.json", "importance.csv", "oof_predictions.parquet"}) {
+    fs::create_directories(folder.path() / "train");
+    LinkTree(train_entry / name, folder.path() / "train" / name);
+  }
+  LinkTree(train_entry / "model", folder.path() / "model");
+  LinkTree(train_entry / "signal.parquet", folder.path() / "signal.parquet");
+  LinkTree(backtest_entry / "backtest", folder.path() / "backtest");
+  if (report_entry) LinkTree(*report_entry / "report", folder.path() / "report");
+  WriteFileAtomic(folder.path() / "summary.json", outcome.summary.dump(2) + "\n");
+  folder.Commit();
+  LogInfo("run folder {}: out-of-fold IC {}, excess return net of costs {}, its deflated Sharpe {}, gates {}",
+          run_dir.string(), train_metrics["overall"].value("ic", nlohmann::json()).dump(),
+          backtest_summary.value("excess_return_with_cost", nlohmann::json()).dump(),
+          outcome.summary["significance"]["deflated_sharpe_ratio"].dump(),
+          outcome.gates_passed ? "passed" : "FAILED");
+  return outcome;
+}
+
+}  // namespace alphaloom::pipeline
