@@ -89,6 +89,7 @@ regime::HmmRegimeParams ReadHmm(ConfigSection section) {
   params.fit.tol = section.Double("tol", params.fit.tol);
   params.fit.covars_prior = section.Double("covars_prior", params.fit.covars_prior);
   params.crash_vol = section.Double("crash_vol", params.crash_vol);
+  params.warm_start = section.Bool("warm_start", params.warm_start);
   section.RejectUnknownKeys();
   ValidateAt(section, [&] { regime::ValidateHmmRegimeParams(params); });
   return params;
@@ -369,6 +370,16 @@ data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore&
   std::array<std::span<const double>, portfolio::kComponentCount> score_spans;
   for (size_t component = 0; component < portfolio::kComponentCount; ++component) score_spans[component] = scores[component];
   const std::vector<size_t> row_date = RowDateIndices(frame, panel.calendar());
+  // The expression engine keeps rows through suspensions inside an instrument's span, and where
+  // that span ends depends on later bars; a day without a bar gets no opinion and no row.
+  const size_t close_idx = panel.FieldIndex("close");
+  std::vector<char> has_bar(rows);
+  for (size_t row = 0; row < rows; ++row) {
+    has_bar[row] = std::isfinite(panel.At(close_idx, frame.instrument_index(row), row_date[row])) ? 1 : 0;
+    if (has_bar[row] == 0) {
+      for (auto& component : scores) component[row] = std::nan("");
+    }
+  }
   const portfolio::MetaScores meta = portfolio::CombineScores(score_spans, row_date, regimes, config.meta);
 
   const size_t vol_column = std::size(signal::kAlphaNames);
@@ -383,25 +394,34 @@ data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore&
     begin = end_row;
   }
 
-  std::vector<Date> dates(rows);
-  std::vector<std::string> names(rows), labels(rows);
+  std::vector<Date> dates;
+  std::vector<std::string> names, labels;
+  const auto kept = [&](const std::vector<double>& values) {
+    std::vector<double> out;
+    out.reserve(values.size());
+    for (size_t row = 0; row < rows; ++row) {
+      if (has_bar[row] != 0) out.push_back(values[row]);
+    }
+    return out;
+  };
   for (size_t row = 0; row < rows; ++row) {
-    dates[row] = frame.date(row);
-    names[row] = frame.instrument(row);
+    if (has_bar[row] == 0) continue;
+    dates.push_back(frame.date(row));
+    names.push_back(frame.instrument(row));
     const int current = regimes.regime[row_date[row]];
-    if (current >= 0) labels[row] = config.regime.labels[static_cast<size_t>(current)];
+    labels.push_back(current >= 0 ? config.regime.labels[static_cast<size_t>(current)] : std::string());
   }
   data::Table table;
   table.columns.push_back(data::TableColumn::Dates("datetime", std::move(dates)));
   table.columns.push_back(data::TableColumn::Strings("instrument", std::move(names)));
-  table.columns.push_back(data::TableColumn::Numbers("weight", std::move(weights)));
-  table.columns.push_back(data::TableColumn::Numbers("alpha_score", meta.alpha_score));
+  table.columns.push_back(data::TableColumn::Numbers("weight", kept(weights)));
+  table.columns.push_back(data::TableColumn::Numbers("alpha_score", kept(meta.alpha_score)));
   table.columns.push_back(data::TableColumn::Strings("regime", std::move(labels)));
   for (size_t component = 0; component < portfolio::kComponentCount; ++component) {
     table.columns.push_back(data::TableColumn::Numbers(fmt::format("c_{}", portfolio::kComponentNames[component]),
-                                                       meta.contributions[component]));
+                                                       kept(meta.contributions[component])));
   }
-  table.columns.push_back(data::TableColumn::Numbers("realized_vol", std::move(vols)));
+  table.columns.push_back(data::TableColumn::Numbers("realized_vol", kept(vols)));
   return table;
 }
 

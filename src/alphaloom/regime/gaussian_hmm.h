@@ -25,12 +25,12 @@ struct GaussianHmmParams {
   std::vector<double> covars;     ///< K x D variances
 };
 
-/// Baum-Welch settings, named and defaulted as hmmlearn's (startprob_prior = transmat_prior = 1,
-/// means_prior = means_weight = 0 are fixed).
+/// Baum-Welch settings, named and defaulted as hmmlearn's GaussianHMM (startprob_prior =
+/// transmat_prior = 1, means_prior = means_weight = 0 are fixed).
 struct HmmFitOptions {
-  int n_iter = 100;
+  int n_iter = 10;
   /// Stops when the log-likelihood gains less than tol in one iteration.
-  double tol = 1e-4;
+  double tol = 1e-2;
   double covars_prior = 1e-2;
   double covars_weight = 1;
 };

@@ -22,7 +22,13 @@ struct HmmRegimeParams {
   /// Returns are multiplied by this before fitting (100 = percent), so hmmlearn's variance prior
   /// of 0.01 is small against daily variances.
   double return_scale = 100;
-  HmmFitOptions fit;
+  /// EM settings of each fit: at most 50 iterations, stopping below a gain of 1e-3 (with
+  /// warm_start, refits continue where the previous one stopped).
+  HmmFitOptions fit{.n_iter = 50, .tol = 1e-3};
+  /// Start each refit from the previous fit's parameters (fitted on earlier data only, so still
+  /// causal): far fewer EM iterations, and states keep their identity from fit to fit. False:
+  /// every fit starts from InitialHmmParams of its own data.
+  bool warm_start = true;
   /// A state whose annualized volatility reaches crash_vol and whose mean is negative is crash.
   double crash_vol = 0.45;
 };
@@ -38,8 +44,9 @@ std::vector<Regime> MapStatesToRegimes(const GaussianHmmParams& params, double r
 
 /// Regimes for each of `dates` from the benchmark closes on those dates (NaN = no bar; a date
 /// without a bar keeps the previous regime). A fit at return index f uses returns up to f only,
-/// starts from InitialHmmParams of those returns, and its model filters the returns of the fit
-/// window forward to produce dates f .. (next fit - 1).
+/// starts from InitialHmmParams of those returns (the first fit, or every fit without
+/// warm_start) or from the previous fit, and its model filters the returns of the fit window
+/// forward to produce dates f .. (next fit - 1).
 RegimeSeries HmmRegimes(std::span<const Date> dates, std::span<const double> benchmark_close,
                         const HmmRegimeParams& params);
 
