@@ -37,6 +37,7 @@ bench: setup
 	.venv/bin/python bench/ingest_bench.py
 	.venv/bin/python bench/features_bench.py
 	$(BUILD)/bench/bench_label_cv
+	(test -d $(BUILD)/bench-strategy-store || $(BIN) -q synth --instruments 800 --start 2012-01-02 --end 2024-04-05 --format qlib --out $(BUILD)/bench-strategy-store) && $(BUILD)/bench/bench_strategy --data $(BUILD)/bench-strategy-store
 	.venv/bin/python bench/train_bench.py
 	.venv/bin/python bench/backtest_bench.py
 
