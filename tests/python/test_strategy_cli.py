@@ -79,3 +79,27 @@ def test_bad_config_is_one_line_and_writes_nothing(alphaloom, store, tmp_path, y
     lines = [line for line in result.stderr.splitlines() if line]
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert not out.exists()
+
+
+def test_regimes_of_real_spy(alphaloom, real_data, tmp_path):
+    """SPY (pandas-ta's data) as the benchmark of a few Pooksoft stocks: the rules call the autumn
+    of 2008 and March 2020 crashes and mid-2017 a bull market; the HMM sees neither crash as bull."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    folder = real_data / "PooksoftSP500EquityPriceDataSet" / "daily_adjusted"
+    for ticker in ("AAPL", "MSFT", "JPM"):
+        (raw / f"DA-{ticker}-T-2021-04-21.csv").symlink_to(folder / f"DA-{ticker}-T-2021-04-21.csv")
+    (raw / "SPY.csv").symlink_to(real_data / "pandas-ta" / "data" / "SPY_D.csv")
+    alphaloom("-q", "ingest", "--input", raw, "--out", tmp_path / "store", "--benchmark", "SPY")
+    labels = {}
+    for method in ("rules", "hmm"):
+        out = tmp_path / f"{method}.csv"
+        alphaloom("-q", "regime", "--data", tmp_path / "store", "--method", method, "--end", "2020-08-28", "--out", out)
+        table = pd.read_csv(out, keep_default_na=False)
+        labels[method] = dict(zip(table["datetime"], table["regime"]))
+    assert labels["rules"]["2008-10-15"] == "crash"
+    assert labels["rules"]["2020-03-16"] == "crash"
+    assert labels["rules"]["2017-06-01"] == "bull"
+    for day in ("2008-10-15", "2009-03-09", "2020-03-16", "2020-03-23"):
+        assert labels["hmm"][day] in ("bear", "crash"), day
+    assert labels["hmm"]["2017-06-01"] == "bull"
