@@ -12,17 +12,13 @@ setup:
 
 build: setup
 
-## Main job on the embedded defaults: synthetic market -> ingest -> store summary -> Alpha158 ->
-## labels -> the walk-forward fold plan -> cross-validated LightGBM -> the last day's predictions.
+## Main job on the embedded defaults: a synthetic market (made once), then the quickstart workflow
+## (ingest -> Alpha158 -> labels -> walk-forward LightGBM -> TopK-dropout backtest -> report -> gates,
+## every stage cached) and the last day's predictions from the trained ensemble.
 demo: setup
-	$(BIN) synth --out $(DEMO)/raw --instruments 100 --start 2012-01-02 --end 2024-12-31 --seed 7
-	$(BIN) ingest --input $(DEMO)/raw --out $(DEMO)/store --benchmark BENCH
-	$(BIN) data info $(DEMO)/store
-	$(BIN) features --data $(DEMO)/store --set alpha158 --out $(DEMO)/alpha158.parquet
-	$(BIN) label --data $(DEMO)/store --config examples/quickstart.yaml --out $(DEMO)/labels.parquet
-	$(BIN) cv plan --config examples/quickstart.yaml --labels $(DEMO)/labels.parquet
-	$(BIN) train --config examples/quickstart.yaml --out $(DEMO)/run
-	$(BIN) predict --model $(DEMO)/run/model --data $(DEMO)/store --date 2024-12-31 --out $(DEMO)/predictions.csv
+	test -f $(DEMO)/raw/truth.json || $(BIN) synth --out $(DEMO)/raw --instruments 100 --start 2012-01-02 --end 2024-12-31 --seed 7
+	$(BIN) run examples/quickstart.yaml
+	$(BIN) predict --model runs/quickstart/model --data $(DEMO)/store --date 2024-12-31 --out $(DEMO)/predictions.csv
 
 ## Every test: unit, integration, real-data, parity (ctest), then 60 s of each fuzz target.
 test: setup
@@ -42,4 +38,4 @@ bench: setup
 	.venv/bin/python bench/backtest_bench.py
 
 clean:
-	rm -rf $(BUILD) build-fuzz $(DEMO)
+	rm -rf $(BUILD) build-fuzz $(DEMO) runs .alphaloom-cache

@@ -60,12 +60,11 @@ nlohmann::ordered_json BacktestConfigJson(const BacktestStageConfig& config) {
   return json;
 }
 
-BacktestStageConfig ReadBacktestConfig(ConfigSection& strategy, ConfigSection& backtest, ConfigSection& metrics) {
-  BacktestStageConfig config;
+void ReadTradingStrategy(ConfigSection& strategy, BacktestStageConfig& config) {
   const std::string kind = strategy.Choice("kind", "topk_dropout", {"topk_dropout", "quantile", "hybrid"});
   if (kind == "hybrid") {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: hybrid strategies are run by the strategy layer, not here",
-                                                strategy.Where("kind")));
+    config.strategy = BacktestStrategy::kWeights;
+    return;
   }
   if (kind == "topk_dropout") {
     config.strategy = BacktestStrategy::kTopk;
@@ -87,7 +86,9 @@ BacktestStageConfig ReadBacktestConfig(ConfigSection& strategy, ConfigSection& b
     config.options.exchange.allow_short = !config.quantile.long_only;
   }
   strategy.RejectUnknownKeys();
+}
 
+void ReadBacktestConfig(ConfigSection& backtest, ConfigSection& metrics, BacktestStageConfig& config) {
   backtest::BacktestOptions& options = config.options;
   config.start = backtest.OptionalDate("start");
   config.end = backtest.OptionalDate("end");
@@ -119,7 +120,6 @@ BacktestStageConfig ReadBacktestConfig(ConfigSection& strategy, ConfigSection& b
   std::vector<std::string> presets;
   for (const std::string_view name : metrics::PresetNames()) presets.emplace_back(name);
   config.preset = metrics.Choice("preset", config.preset, presets);
-  return config;
 }
 
 nlohmann::ordered_json RunBacktestStage(const BacktestStageConfig& config, const BacktestInputs& inputs,

@@ -34,10 +34,15 @@ struct BacktestStageConfig {
 /// The configuration as the run folder's config.json records it (plus the input file names).
 nlohmann::ordered_json BacktestConfigJson(const BacktestStageConfig& config);
 
-/// Reads the workflow's `strategy` section (kind: topk_dropout | quantile; hybrid is the strategy
-/// layer's and is refused here) and `backtest` section. Keys and defaults: docs/workflow.md.
-/// `metrics` gives preset (qlib | default).
-BacktestStageConfig ReadBacktestConfig(ConfigSection& strategy, ConfigSection& backtest, ConfigSection& metrics);
+/// Reads the workflow's `strategy` section for the strategies the backtest runs itself (kind:
+/// topk_dropout | quantile) into `config`. kind hybrid (the strategy layer's target weights,
+/// pipeline/strategy.h) sets the weights strategy and reads nothing else; the caller reads the rest
+/// of the section.
+void ReadTradingStrategy(ConfigSection& strategy, BacktestStageConfig& config);
+
+/// Reads the workflow's `backtest` section, and preset (qlib | default) from `metrics`, into
+/// `config`. Keys and defaults: docs/workflow.md.
+void ReadBacktestConfig(ConfigSection& backtest, ConfigSection& metrics, BacktestStageConfig& config);
 
 struct BacktestInputs {
   std::string store;                 ///< store directory

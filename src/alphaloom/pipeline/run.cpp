@@ -19,10 +19,12 @@
 #include "alphaloom/metrics/conventions.h"
 #include "alphaloom/metrics/gates.h"
 #include "alphaloom/metrics/summary.h"
+#include "alphaloom/model/uncertainty.h"
 #include "alphaloom/pipeline/backtest_stage.h"
 #include "alphaloom/pipeline/config_section.h"
 #include "alphaloom/pipeline/features.h"
 #include "alphaloom/pipeline/stage_cache.h"
+#include "alphaloom/pipeline/strategy.h"
 #include "alphaloom/pipeline/train.h"
 #include "alphaloom/report/report.h"
 
@@ -30,7 +32,8 @@ namespace alphaloom::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::array<std::string_view, 6> kStages = {"ingest", "features", "labels", "train", "backtest", "report"};
+constexpr std::array<std::string_view, 7> kStages = {"ingest", "features", "labels",  "train",
+                                                     "strategy", "backtest", "report"};
 
 // The YAML text of a section as read (after overrides): what a stage key hashes. An absent
 // section hashes as empty.
@@ -49,6 +52,7 @@ struct WorkflowPlan {
   TrainConfig train;
   std::optional<IngestPlan> ingest;
   BacktestStageConfig backtest;
+  std::optional<HybridConfig> hybrid;  ///< strategy.kind: hybrid
   std::vector<metrics::Gate> gates;
   double trials = 1;                  ///< strategies tried, for the deflated Sharpe ratio
   double trial_sharpe_variance = 0;   ///< variance of their annualized Sharpe ratios
@@ -78,11 +82,19 @@ WorkflowPlan ReadPlan(const YAML::Node& root, const std::string& source) {
     options.benchmark = benchmark;
     ingest_plan.section_text = YAML::Dump(ingest_node) + "\nbenchmark: " + benchmark;
     plan.ingest = std::move(ingest_plan);
+  } else if (!fs::is_directory(plan.train.store)) {
+    throw Error(ErrorKind::kNotFound, fmt::format("{}: {}: no such store directory (ingest bars first: data.ingest, "
+                                                  "or alphaloom ingest)", data_section.Where("store"), plan.train.store));
   }
   ConfigSection strategy = top.Child("strategy");
   ConfigSection backtest = top.Child("backtest");
   ConfigSection metrics_section = top.Child("metrics");
-  plan.backtest = ReadBacktestConfig(strategy, backtest, metrics_section);
+  ReadTradingStrategy(strategy, plan.backtest);
+  if (plan.backtest.strategy == BacktestStrategy::kWeights) {
+    plan.hybrid = ReadHybridConfig(strategy);
+    plan.backtest.allow_short = !plan.hybrid->sizing.long_only;
+  }
+  ReadBacktestConfig(backtest, metrics_section, plan.backtest);
   const YAML::Node gates = metrics_section.Raw("gates");
   plan.gates = gates && !gates.IsNull() ? metrics::ParseGatesConfig(YAML::Dump(YAML::Node(root["metrics"])), source)
                                         : metrics::DefaultGates();
@@ -131,7 +143,9 @@ void LinkTree(const fs::path& from, const fs::path& to) {
 
 // The backtest's scores from the out-of-fold predictions: one score per (date, instrument), the
 // mean over the folds that tested it (walk-forward tests a row once; CPCV several times).
-void WriteSignal(const fs::path& oof_file, const fs::path& out) {
+// prob_up as `predict` computes it for a regressor: Phi(yhat / out-of-fold RMSE), clipped; NaN
+// for a classifier's scores (the hybrid strategy's ML component then scores nothing).
+void WriteSignal(const fs::path& oof_file, double oof_rmse, const fs::path& out) {
   const std::array<data::ColumnRequest, 3> requests = {data::ColumnRequest{"datetime", data::ColumnType::kDate},
                                                        data::ColumnRequest{"instrument", data::ColumnType::kString},
                                                        data::ColumnRequest{"yhat", data::ColumnType::kNumber}};
@@ -150,10 +164,14 @@ void WriteSignal(const fs::path& oof_file, const fs::path& out) {
     instruments.push_back(key.second);
     scores.push_back(value.first / value.second);
   }
+  std::vector<double> prob_up(scores.size(), std::nan(""));
+  if (oof_rmse > 0) prob_up = model::ProbUpNormal(scores, std::vector<double>(scores.size(), oof_rmse));
   data::Table signal;
   signal.columns.push_back(data::TableColumn::Dates("datetime", std::move(dates)));
   signal.columns.push_back(data::TableColumn::Strings("instrument", std::move(instruments)));
-  signal.columns.push_back(data::TableColumn::Numbers("score", std::move(scores)));
+  signal.columns.push_back(data::TableColumn::Numbers("score", scores));
+  signal.columns.push_back(data::TableColumn::Numbers("yhat", std::move(scores)));
+  signal.columns.push_back(data::TableColumn::Numbers("prob_up", std::move(prob_up)));
   data::WriteTable(signal, out);
 }
 
@@ -332,13 +350,36 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
     label::LabelFrame labels = label::LabelFrame::Read(labels_entry / "labels.parquet");
     labels.name = data::ReadFileMaybeGzip(labels_entry / "name");
     TrainOn(train, features, std::move(labels), staging, pool);
-    WriteSignal(staging / "oof_predictions.parquet", staging / "signal.parquet");
+    const nlohmann::json ensemble = nlohmann::json::parse(data::ReadFileMaybeGzip(staging / "model" / "ensemble.json"));
+    WriteSignal(staging / "oof_predictions.parquet", ensemble.value("oof_rmse", 0.0), staging / "signal.parquet");
   });
-  const std::string backtest_key = StageKey("backtest").Add(train_key).Add(store_fingerprint)
+  // strategy (hybrid only): target weights from the rule alphas, the regime, the model's
+  // out-of-fold P(up) and sizing, over the dates the model was tested on.
+  std::optional<fs::path> weights_file;
+  std::string strategy_key;
+  if (plan.hybrid) {
+    strategy_key = StageKey("strategy").Add(train_key).Add(store_fingerprint).Add(SectionText(root, "strategy")).Finish();
+    const fs::path entry = runner.Run("strategy", strategy_key, [&](const fs::path& staging) {
+      const std::array<data::ColumnRequest, 4> requests = {
+          data::ColumnRequest{"datetime", data::ColumnType::kDate}, data::ColumnRequest{"instrument", data::ColumnType::kString},
+          data::ColumnRequest{"yhat", data::ColumnType::kNumber}, data::ColumnRequest{"prob_up", data::ColumnType::kNumber}};
+      const data::Table predictions = data::ReadTable(train_entry / "signal.parquet", requests);
+      const std::vector<Date>& dates = predictions.columns[0].dates;
+      const auto [first, last] = std::minmax_element(dates.begin(), dates.end());
+      const data::QlibStore store = data::QlibStore::Open(train.store);
+      const data::Table weights = RunHybridStrategy(*plan.hybrid, store, predictions, *first, *last, pool);
+      data::WriteTable(weights, staging / "weights.parquet");
+    });
+    weights_file = entry / "weights.parquet";
+  } else {
+    runner.Record("strategy", "", "skipped", 0.0);
+  }
+  const std::string backtest_key = StageKey("backtest").Add(train_key).Add(strategy_key).Add(store_fingerprint)
                                        .Add(SectionText(root, "strategy")).Add(SectionText(root, "backtest"))
                                        .Add(plan.backtest.preset).Finish();
   const fs::path backtest_entry = runner.Run("backtest", backtest_key, [&](const fs::path& staging) {
-    RunBacktestStage(plan.backtest, {train.store, train_entry / "signal.parquet", {}}, staging / "backtest");
+    RunBacktestStage(plan.backtest, {train.store, train_entry / "signal.parquet", weights_file.value_or(fs::path())},
+                     staging / "backtest");
   });
   std::optional<fs::path> report_entry;
   if (plan.report_html) {
@@ -380,6 +421,7 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
   }
   LinkTree(train_entry / "model", folder.path() / "model");
   LinkTree(train_entry / "signal.parquet", folder.path() / "signal.parquet");
+  if (weights_file) LinkTree(*weights_file, folder.path() / "weights.parquet");
   LinkTree(backtest_entry / "backtest", folder.path() / "backtest");
   if (report_entry) LinkTree(*report_entry / "report", folder.path() / "report");
   WriteFileAtomic(folder.path() / "summary.json", outcome.summary.dump(2) + "\n");

@@ -2,13 +2,13 @@
 // `alphaloom run`: one workflow file through every stage, each stage's outputs cached by a
 // content hash of what they depend on, and the results gathered in one run folder.
 //
-//   ingest -> features -> labels -> train (folds, out-of-fold predictions) -> backtest
-//   -> report -> gates -> run folder
+//   ingest -> features -> labels -> train (folds, out-of-fold predictions) -> strategy (hybrid
+//   target weights) -> backtest -> report -> gates -> run folder
 //
 // Stage keys (stage_cache.h): ingest = bar files + data.ingest; features = store + factors +
 // universe + cv.end; labels = store + label + universe + cv.end; train = features + labels +
-// label + processors + cv + model; backtest = train + store + strategy + backtest +
-// metrics.preset; report = backtest + report. Rerunning an unchanged workflow recomputes
+// label + processors + cv + model; strategy = train + store + strategy; backtest = train +
+// strategy + store + strategy + backtest + metrics.preset; report = backtest + report. Rerunning an unchanged workflow recomputes
 // nothing; changing only the model retrains and re-backtests without recomputing features.
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -52,8 +52,9 @@ struct RunOutcome {
 ///                   out-of-fold scores, the backtest summary, the gate results
 ///   train/          metrics.json, importance.csv, oof_predictions.parquet
 ///   model/          the fold ensemble (`alphaloom predict --model`)
-///   signal.parquet  the backtest's scores: datetime, instrument, score (out-of-fold yhat,
-///                   averaged over folds where schemes test a row more than once)
+///   signal.parquet  the out-of-fold scores: datetime, instrument, score = yhat (averaged over the
+///                   folds where a scheme tests a row more than once), prob_up (Phi(yhat / RMSE))
+///   weights.parquet the hybrid strategy's target weights and components (strategy.kind: hybrid)
 ///   backtest/       the backtest run folder (backtest/run_folder.h)
 ///   report/         index.html and the charts (when report.html is true)
 /// Throws Error(kConfig) for a bad workflow, Error(kUsage) for an unknown --force stage, and the
