@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -118,7 +119,8 @@ std::vector<MetricPoint> TrainMetrics(const fs::path& train_dir, int64_t now, Ke
       }
     }
   }
-  for (const auto& [key, value] : metrics.value("overall", json::object()).items()) {
+  const json overall = metrics.value("overall", json::object());
+  for (const auto& [key, value] : overall.items()) {
     if (auto number = NumberOf(value)) out.push_back({track::SanitizeKey(key), *number, now, 0});
   }
   return out;
@@ -240,13 +242,16 @@ TrackingConfig ReadTrackingConfig(const YAML::Node& root, const std::string& sou
   section.RejectUnknownKeys();
   if (config.max_attempts < 1) throw Error(ErrorKind::kConfig, section.Where("max_attempts") + ": must be at least 1");
   if (config.experiment.empty()) config.experiment = "Default";
-  try {
-    track::ValidateExperimentName(config.experiment);
-    if (!config.register_as.empty()) track::ValidateModelName(config.register_as);
-    if (!config.alias.empty()) track::ValidateAlias(config.alias);
-  } catch (const Error& error) {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: {}", section.Where("experiment"), error.what()));
-  }
+  auto check = [&](const char* key, const std::function<void()>& validate) {
+    try {
+      validate();
+    } catch (const Error& error) {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: {}", section.Where(key), error.what()));
+    }
+  };
+  check("experiment", [&] { track::ValidateExperimentName(config.experiment); });
+  if (!config.register_as.empty()) check("register_as", [&] { track::ValidateModelName(config.register_as); });
+  if (!config.alias.empty()) check("alias", [&] { track::ValidateAlias(config.alias); });
   if (!config.token_env.empty()) {
     const char* token = std::getenv(config.token_env.c_str());
     if (token == nullptr || *token == '\0') {
