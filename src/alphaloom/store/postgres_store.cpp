@@ -52,6 +52,10 @@ class PostgresStore final : public SqlStore {
     Guard("connecting", [&] {
       connection_ = std::make_unique<pqxx::connection>(WithConnectTimeout(uri.connection, options.connect_timeout_seconds));
       connection_->set_client_encoding("UTF8");
+      // The staging table of a large batch stays in memory instead of spilling at the 8 MB
+      // default; the setting only takes effect before the session's first temporary table.
+      pqxx::nontransaction session(*connection_);
+      session.exec("SET temp_buffers = '256MB'");
     });
   }
 

@@ -46,7 +46,10 @@ constexpr std::array<StoreTable, 4> kAllTables = {StoreTable::kFeatures, StoreTa
                                                   StoreTable::kTargetWeights};
 
 // Migration text is frozen once released: a later schema change is a new migration, never an
-// edit here. {DATE} and {REAL} stand for the dialect's types.
+// edit here. {DATE} and {REAL} stand for the dialect's types; {CLUSTERED} makes a SQLite table
+// a WITHOUT ROWID table, stored in primary-key order (one b-tree per table instead of two);
+// {KEY_TEXT} gives PostgreSQL key text the "C" collation: byte order whatever the server's locale
+// (the order SQLite uses), and byte comparisons in the key index instead of locale ones.
 struct MigrationText {
   int version;
   std::string_view description;
@@ -57,15 +60,15 @@ const std::vector<MigrationText>& MigrationTexts() {
   static const std::vector<MigrationText> texts = {
       {1,
        "features, labels, preds and target_weights tables",
-       {"CREATE TABLE features (instrument TEXT NOT NULL, date {DATE} NOT NULL, feature TEXT NOT NULL, "
-        "value {REAL}, PRIMARY KEY (instrument, date, feature))",
-        "CREATE TABLE labels (instrument TEXT NOT NULL, date {DATE} NOT NULL, name TEXT NOT NULL, value {REAL}, "
-        "t1 {DATE}, weight {REAL}, PRIMARY KEY (instrument, date, name))",
-        "CREATE TABLE preds (instrument TEXT NOT NULL, date {DATE} NOT NULL, horizon INTEGER NOT NULL, "
-        "yhat {REAL}, yhat_std {REAL}, prob_up {REAL}, model_name TEXT NOT NULL, model_version TEXT NOT NULL, "
-        "PRIMARY KEY (instrument, date, horizon))",
-        "CREATE TABLE target_weights (instrument TEXT NOT NULL, date {DATE} NOT NULL, strategy TEXT NOT NULL, "
-        "weight {REAL}, alpha_score {REAL}, PRIMARY KEY (instrument, date, strategy))"}},
+       {"CREATE TABLE features (instrument {KEY_TEXT} NOT NULL, date {DATE} NOT NULL, feature {KEY_TEXT} NOT NULL, "
+        "value {REAL}, PRIMARY KEY (instrument, date, feature)){CLUSTERED}",
+        "CREATE TABLE labels (instrument {KEY_TEXT} NOT NULL, date {DATE} NOT NULL, name {KEY_TEXT} NOT NULL, value {REAL}, "
+        "t1 {DATE}, weight {REAL}, PRIMARY KEY (instrument, date, name)){CLUSTERED}",
+        "CREATE TABLE preds (instrument {KEY_TEXT} NOT NULL, date {DATE} NOT NULL, horizon INTEGER NOT NULL, "
+        "yhat {REAL}, yhat_std {REAL}, prob_up {REAL}, model_name {KEY_TEXT} NOT NULL, model_version TEXT NOT NULL, "
+        "PRIMARY KEY (instrument, date, horizon)){CLUSTERED}",
+        "CREATE TABLE target_weights (instrument {KEY_TEXT} NOT NULL, date {DATE} NOT NULL, strategy {KEY_TEXT} NOT NULL, "
+        "weight {REAL}, alpha_score {REAL}, PRIMARY KEY (instrument, date, strategy)){CLUSTERED}"}},
       {2,
        "date indexes for reads by date range",
        {"CREATE INDEX features_date ON features (date)", "CREATE INDEX labels_date ON labels (date)",
@@ -83,6 +86,8 @@ std::string Substitute(std::string_view text, Dialect dialect) {
   };
   replace("{DATE}", dialect == Dialect::kPostgres ? "DATE" : "TEXT");
   replace("{REAL}", dialect == Dialect::kPostgres ? "DOUBLE PRECISION" : "REAL");
+  replace("{KEY_TEXT}", dialect == Dialect::kPostgres ? "TEXT COLLATE \"C\"" : "TEXT");
+  replace("{CLUSTERED}", dialect == Dialect::kPostgres ? "" : " WITHOUT ROWID");
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
@@ -15,6 +16,36 @@
 
 namespace alphaloom::store {
 namespace {
+
+// Rows in primary-key order: the tables are clustered on their key, so inserting in that order
+// walks the b-tree once instead of seeking a random leaf per row.
+std::vector<size_t> KeyOrder(const Batch& batch) {
+  std::vector<size_t> order(batch.rows);
+  for (size_t row = 0; row < batch.rows; ++row) order[row] = row;
+  const TableSpec& spec = *batch.spec;
+  std::sort(order.begin(), order.end(), [&](size_t left, size_t right) {
+    for (size_t index = 0; index < spec.columns.size(); ++index) {
+      if (!spec.columns[index].key) continue;
+      const data::TableColumn& column = *batch.columns[index];
+      switch (spec.columns[index].type) {
+        case SqlType::kText: {
+          const int compared = column.strings[left].compare(column.strings[right]);
+          if (compared != 0) return compared < 0;
+          break;
+        }
+        case SqlType::kDate:
+          if (column.dates[left] != column.dates[right]) return column.dates[left] < column.dates[right];
+          break;
+        case SqlType::kInteger:
+        case SqlType::kReal:
+          if (column.numbers[left] != column.numbers[right]) return column.numbers[left] < column.numbers[right];
+          break;
+      }
+    }
+    return false;
+  });
+  return order;
+}
 
 class SqliteStore final : public SqlStore {
  public:
@@ -42,6 +73,8 @@ class SqliteStore final : public SqlStore {
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
     busy_timeout_ms_ = options.busy_timeout_ms;
     Exec("PRAGMA synchronous = NORMAL");
+    // 64 MiB of page cache: a large batch touches many index pages.
+    Exec("PRAGMA cache_size = -65536");
   }
 
   ~SqliteStore() override {
@@ -96,7 +129,7 @@ class SqliteStore final : public SqlStore {
     // Rows of one date come together, so the date's text is formatted once per run of rows.
     std::vector<int32_t> cached_days(spec.columns.size(), std::numeric_limits<int32_t>::min());
     std::vector<std::array<char, 11>> date_text(spec.columns.size());
-    for (size_t row = 0; row < batch.rows; ++row) {
+    for (const size_t row : KeyOrder(batch)) {
       for (size_t index = 0; index < spec.columns.size(); ++index) {
         const int slot = static_cast<int>(index) + 1;
         const data::TableColumn* column = batch.columns[index];

@@ -12,8 +12,22 @@ namespace {
 constexpr std::string_view kSqlitePrefix = "sqlite://";
 constexpr std::string_view kPostgresPrefixes[] = {"postgresql://", "postgres://"};
 
+// Control bytes shown as \xNN, so a message about a bad URI stays one line.
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 [[noreturn]] void Reject(std::string_view text, const std::string& why) {
-  throw Error(ErrorKind::kConfig, fmt::format("store URI '{}': {}", RedactUri(text), why));
+  throw Error(ErrorKind::kConfig, fmt::format("store URI '{}': {}", Printable(RedactUri(text)), why));
 }
 
 std::string_view PostgresRest(std::string_view text) {
