@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <set>
 
 #include "alphaloom/common/error.h"
+#include "alphaloom/portfolio/bet_size.h"
 #include "test_support.h"
 
 namespace alphaloom::pipeline {
@@ -201,6 +203,54 @@ TEST(StrategyRun, HmmAndPredictionsEndToEndNeverReadTheFuture) {
   const Date cut = Date::FromYmd(2016, 11, 30);
   const data::Table truncated = RunHybridStrategy(config, store, predictions, start, cut, pool);
   CheckPrefixEqual(full, truncated, cut);
+}
+
+TEST(StrategyRun, MlSignalTransforms) {
+  const data::QlibStore store = data::QlibStore::Open(SynthStore());
+  const std::string only_ml =
+      "    weights: {default: {ml: 1}, bull: {ml: 1}, bear: {ml: 1}, choppy: {ml: 1}, crash: {ml: 1}}\n";
+  const Date day = store.calendar()[700];
+  data::Table predictions;
+  std::vector<Date> dates;
+  std::vector<std::string> names;
+  std::vector<double> yhat, prob_up;
+  for (const auto& span : store.instruments()) {
+    dates.push_back(day);
+    names.push_back(span.instrument);
+    yhat.push_back(static_cast<double>(names.size() % 7) + 0.01 * static_cast<double>(names.size()));
+    prob_up.push_back(0.05 + 0.9 * static_cast<double>(names.size()) / 30.0);
+  }
+  predictions.columns.push_back(data::TableColumn::Dates("datetime", dates));
+  predictions.columns.push_back(data::TableColumn::Strings("instrument", names));
+  predictions.columns.push_back(data::TableColumn::Numbers("yhat", yhat));
+  predictions.columns.push_back(data::TableColumn::Numbers("prob_up", prob_up));
+  ThreadPool pool(1);
+  for (const std::string kind : {"yhat_rank", "bet_size", "prob_up"}) {
+    const HybridConfig config =
+        Hybrid("strategy:\n  kind: hybrid\n  meta:\n    ml_signal: " + kind + "\n" + only_ml);
+    const data::Table table = RunHybridStrategy(config, store, predictions, day, day, pool);
+    const auto& instruments = table.Find("instrument")->strings;
+    const auto& scores = Numbers(table, "alpha_score");
+    ASSERT_GT(table.rows(), 10u);
+    std::vector<double> ranked_yhat;
+    for (size_t row = 0; row < table.rows(); ++row) {
+      const size_t index = static_cast<size_t>(std::find(names.begin(), names.end(), instruments[row]) - names.begin());
+      ranked_yhat.push_back(yhat[index]);
+      if (kind == "bet_size") EXPECT_DOUBLE_EQ(scores[row], portfolio::BetSize(prob_up[index])) << instruments[row];
+      if (kind == "prob_up") EXPECT_DOUBLE_EQ(scores[row], 2 * prob_up[index] - 1) << instruments[row];
+    }
+    if (kind == "yhat_rank") {
+      const size_t best = static_cast<size_t>(std::max_element(ranked_yhat.begin(), ranked_yhat.end()) - ranked_yhat.begin());
+      const size_t worst = static_cast<size_t>(std::min_element(ranked_yhat.begin(), ranked_yhat.end()) - ranked_yhat.begin());
+      EXPECT_EQ(scores[best], 1.0);
+      EXPECT_EQ(scores[worst], -1.0);
+      for (size_t a = 0; a < table.rows(); ++a) {
+        for (size_t b = 0; b < table.rows(); ++b) {
+          if (ranked_yhat[a] < ranked_yhat[b]) EXPECT_LT(scores[a], scores[b]);
+        }
+      }
+    }
+  }
 }
 
 TEST(StrategyRun, RegimeTableHasOneRowPerDate) {
