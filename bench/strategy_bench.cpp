@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <string>
 
@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
     const std::vector<double> closes = pipeline::BenchmarkCloses(store);
     const std::vector<Date>& dates = store.calendar().dates();
     regime::RegimeSeries rules, hmm;
-    const Timing rules_seconds = Best(repeats, [&] { rules = regime::RuleRegimes(dates, closes, config.regime.rules); });
+    const Timing rules_seconds =
+        Best(repeats, [&] { rules = regime::RuleRegimes(dates, closes, config.regime.rules); });
     const Timing hmm_seconds = Best(repeats, [&] { hmm = regime::HmmRegimes(dates, closes, config.regime.hmm); });
 
     std::vector<size_t> row_date(frame.rows());
@@ -96,7 +97,8 @@ int main(int argc, char** argv) {
     for (size_t row = 0; row < frame.rows(); ++row) vols[row] = frame.At(row, portfolio::kMlComponent);
     const Timing sizing = Best(repeats, [&] {
       std::array<std::span<const double>, portfolio::kComponentCount> spans;
-      for (size_t component = 0; component < portfolio::kComponentCount; ++component) spans[component] = scores[component];
+      for (size_t component = 0; component < portfolio::kComponentCount; ++component)
+        spans[component] = scores[component];
       const portfolio::MetaScores meta = portfolio::CombineScores(spans, row_date, rules, config.meta);
       for (size_t begin = 0; begin < frame.rows();) {
         size_t end = begin;
@@ -107,9 +109,8 @@ int main(int argc, char** argv) {
         begin = end;
       }
     });
-    const Timing end_to_end = Best(repeats, [&] {
-      pipeline::RunHybridStrategy(config, store, {}, std::nullopt, std::nullopt, pool);
-    });
+    const Timing end_to_end =
+        Best(repeats, [&] { pipeline::RunHybridStrategy(config, store, {}, std::nullopt, std::nullopt, pool); });
     fmt::print("rows: {}\n", frame.rows());
     PrintStage("load panel (close, bench_close)", load);
     PrintStage("signals (4 alphas + realized vol)", signals);

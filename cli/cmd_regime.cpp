@@ -34,7 +34,8 @@ void RunRegime(const RegimeArgs& args) {
   const std::optional<Date> end = OptionalDateFlag(args.end, "--end");
   const regime::RegimeSeries regimes = pipeline::ComputeRegimes(config, store, end);
   const data::Table table = pipeline::RegimeTable(regimes, config, start, end);
-  if (table.rows() == 0) throw Error(ErrorKind::kData, fmt::format("regime: no dates of {} in the date range", args.data));
+  if (table.rows() == 0)
+    throw Error(ErrorKind::kData, fmt::format("regime: no dates of {} in the date range", args.data));
   data::WriteTable(table, args.out);
   size_t labelled = 0;
   for (int current : regimes.regime) labelled += current >= 0 ? 1 : 0;
@@ -46,8 +47,8 @@ void RunRegime(const RegimeArgs& args) {
 
 void AddRegimeCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   auto args = std::make_shared<RegimeArgs>();
-  CLI::App* command =
-      app.add_subcommand("regime", "Market regime per date from the benchmark: rules or a forward-filtered Gaussian HMM");
+  CLI::App* command = app.add_subcommand(
+      "regime", "Market regime per date from the benchmark: rules or a forward-filtered Gaussian HMM");
   command->add_option("--data", args->data, "Store directory (must record a benchmark)");
   command->add_option("--method", args->method, "rules or hmm (default: the config's, else rules)")
       ->check(CLI::IsMember({"rules", "hmm"}));

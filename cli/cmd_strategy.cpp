@@ -37,7 +37,8 @@ void RunStrategy(const StrategyArgs& args, const GlobalOptions& global) {
   }
   ThreadPool pool(ThreadCount(global));
   const data::Table table = pipeline::RunHybridStrategy(config, store, predictions, start, end, pool);
-  if (table.rows() == 0) throw Error(ErrorKind::kData, fmt::format("strategy: no rows of {} in the date range", args.data));
+  if (table.rows() == 0)
+    throw Error(ErrorKind::kData, fmt::format("strategy: no rows of {} in the date range", args.data));
   data::WriteTable(table, args.out);
   LogInfo("strategy (hybrid): {} rows written to {}", table.rows(), args.out);
 }

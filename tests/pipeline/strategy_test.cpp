@@ -73,20 +73,21 @@ TEST(StrategyConfig, BadConfigIsOneLineNamingFileLineAndKey) {
             }),
             "wf.yaml:5: strategy.meta.weights.bull: absolute weights sum to 0.8, they must sum to 1 (so alpha_score "
             "stays in [-1, 1])");
-  EXPECT_EQ(ConfigError([] {
-              Hybrid("strategy:\n  kind: hybrid\n  meta:\n    weights:\n      sideways: {trend: 1}\n");
-            }),
-            "wf.yaml:5: strategy.meta.weights.sideways: unknown regime label 'sideways' (labels: bull, bear, choppy, "
-            "crash, or default)");
+  EXPECT_EQ(
+      ConfigError([] { Hybrid("strategy:\n  kind: hybrid\n  meta:\n    weights:\n      sideways: {trend: 1}\n"); }),
+      "wf.yaml:5: strategy.meta.weights.sideways: unknown regime label 'sideways' (labels: bull, bear, choppy, "
+      "crash, or default)");
   EXPECT_EQ(ConfigError([] { Hybrid("strategy:\n  kind: hybrid\n  sizing:\n    target_vol: -0.1\n"); }),
             "wf.yaml:4: strategy.sizing.target_vol: must be a positive number, got -0.1");
   EXPECT_EQ(ConfigError([] { Hybrid("strategy:\n  kind: hybrid\n  regime:\n    rules: {high_vol: 0.5}\n"); }),
             "wf.yaml:4: strategy.regime.rules.high_vol: 0.5 is above crash_vol 0.45");
-  EXPECT_NE(ConfigError([] { Hybrid("strategy:\n  kind: hybrid\n  sizing: {target_volatility: 0.1}\n"); })
-                .find("target_volatility"),
+  EXPECT_NE(ConfigError([] {
+              Hybrid("strategy:\n  kind: hybrid\n  sizing: {target_volatility: 0.1}\n");
+            }).find("target_volatility"),
             std::string::npos);
-  EXPECT_NE(ConfigError([] { Hybrid("strategy:\n  kind: hybrid\n  meta: {weights: {bull: {trend: 1, momentum: 0}}}\n"); })
-                .find("momentum"),
+  EXPECT_NE(ConfigError([] {
+              Hybrid("strategy:\n  kind: hybrid\n  meta: {weights: {bull: {trend: 1, momentum: 0}}}\n");
+            }).find("momentum"),
             std::string::npos);
   EXPECT_NE(ConfigError([] { Hybrid("strategy: {kind: topk_dropout}\n"); }).find("strategy.kind"), std::string::npos);
 }
@@ -226,8 +227,7 @@ TEST(StrategyRun, MlSignalTransforms) {
   predictions.columns.push_back(data::TableColumn::Numbers("prob_up", prob_up));
   ThreadPool pool(1);
   for (const std::string kind : {"yhat_rank", "bet_size", "prob_up"}) {
-    const HybridConfig config =
-        Hybrid("strategy:\n  kind: hybrid\n  meta:\n    ml_signal: " + kind + "\n" + only_ml);
+    const HybridConfig config = Hybrid("strategy:\n  kind: hybrid\n  meta:\n    ml_signal: " + kind + "\n" + only_ml);
     const data::Table table = RunHybridStrategy(config, store, predictions, day, day, pool);
     const auto& instruments = table.Find("instrument")->strings;
     const auto& scores = Numbers(table, "alpha_score");
@@ -240,8 +240,10 @@ TEST(StrategyRun, MlSignalTransforms) {
       if (kind == "prob_up") EXPECT_DOUBLE_EQ(scores[row], 2 * prob_up[index] - 1) << instruments[row];
     }
     if (kind == "yhat_rank") {
-      const size_t best = static_cast<size_t>(std::max_element(ranked_yhat.begin(), ranked_yhat.end()) - ranked_yhat.begin());
-      const size_t worst = static_cast<size_t>(std::min_element(ranked_yhat.begin(), ranked_yhat.end()) - ranked_yhat.begin());
+      const size_t best =
+          static_cast<size_t>(std::max_element(ranked_yhat.begin(), ranked_yhat.end()) - ranked_yhat.begin());
+      const size_t worst =
+          static_cast<size_t>(std::min_element(ranked_yhat.begin(), ranked_yhat.end()) - ranked_yhat.begin());
       EXPECT_EQ(scores[best], 1.0);
       EXPECT_EQ(scores[worst], -1.0);
       for (size_t a = 0; a < table.rows(); ++a) {
@@ -261,7 +263,8 @@ TEST(StrategyRun, RegimeTableHasOneRowPerDate) {
   const data::Table table = RegimeTable(series, config, Date::FromYmd(2016, 1, 1));
   EXPECT_EQ(table.columns.size(), 7u);
   EXPECT_NE(table.Find("p_up"), nullptr);
-  EXPECT_EQ(table.Find("datetime")->dates.front(), store.calendar()[store.calendar().LowerBound(Date::FromYmd(2016, 1, 1))]);
+  EXPECT_EQ(table.Find("datetime")->dates.front(),
+            store.calendar()[store.calendar().LowerBound(Date::FromYmd(2016, 1, 1))]);
 }
 
 }  // namespace

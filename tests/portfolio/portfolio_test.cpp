@@ -43,19 +43,20 @@ TEST(MetaModel, WeightsFollowTheRegimeAndContributionsSum) {
   const std::vector<double> ml = {std::nan(""), 0.4, 0.4};
   const std::array<std::span<const double>, kComponentCount> scores = {trend, reversion, vol, strength, ml};
   const std::vector<size_t> row_date = {0, 1, 2};
-  const MetaScores out = CombineScores(scores, row_date, TwoDates(regime::Regime::kBull, regime::Regime::kChoppy), config);
+  const MetaScores out =
+      CombineScores(scores, row_date, TwoDates(regime::Regime::kBull, regime::Regime::kChoppy), config);
   for (size_t row = 0; row < 3; ++row) {
     double sum = 0;
     for (const auto& contribution : out.contributions) sum += contribution[row];
     EXPECT_EQ(sum, out.alpha_score[row]);
     EXPECT_LE(std::fabs(out.alpha_score[row]), 1.0);
   }
-  EXPECT_DOUBLE_EQ(out.contributions[0][0], 0.40 * 0.8);  // bull: trend weight 0.4
-  EXPECT_DOUBLE_EQ(out.contributions[1][0], 0.0);         // bull: no mean reversion
+  EXPECT_DOUBLE_EQ(out.contributions[0][0], 0.40 * 0.8);      // bull: trend weight 0.4
+  EXPECT_DOUBLE_EQ(out.contributions[1][0], 0.0);             // bull: no mean reversion
   EXPECT_DOUBLE_EQ(out.contributions[kMlComponent][0], 0.0);  // NaN ML score contributes nothing
-  EXPECT_DOUBLE_EQ(out.contributions[0][1], 0.10 * 0.8);  // choppy: trend weight 0.1
-  EXPECT_DOUBLE_EQ(out.contributions[1][1], 0.40 * 0.5);  // choppy: mean reversion leads
-  EXPECT_DOUBLE_EQ(out.contributions[0][2], 0.30 * 0.8);  // warm-up: default weights
+  EXPECT_DOUBLE_EQ(out.contributions[0][1], 0.10 * 0.8);      // choppy: trend weight 0.1
+  EXPECT_DOUBLE_EQ(out.contributions[1][1], 0.40 * 0.5);      // choppy: mean reversion leads
+  EXPECT_DOUBLE_EQ(out.contributions[0][2], 0.30 * 0.8);      // warm-up: default weights
   EXPECT_DOUBLE_EQ(out.alpha_score[0], 0.32 + 0.1 * -0.2 + 0.3 * 0.1);
 }
 

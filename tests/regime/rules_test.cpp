@@ -25,7 +25,9 @@ void Extend(std::vector<double>& prices, size_t days, double drift, double wiggl
   }
 }
 
-int At(const RegimeSeries& series, size_t index) { return series.regime[index]; }
+int At(const RegimeSeries& series, size_t index) {
+  return series.regime[index];
+}
 
 TEST(RuleRegimes, SteadyUptrendIsBull) {
   std::vector<double> prices;

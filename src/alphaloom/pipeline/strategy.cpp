@@ -37,7 +37,8 @@ std::vector<int> ReadWindows(ConfigSection& section, std::string_view key, const
   std::vector<int> windows;
   for (double value : section.Doubles(key, defaults)) {
     if (value != std::floor(value) || value < 1 || value > 100000) {
-      throw Error(ErrorKind::kConfig, fmt::format("{}: {} is not a window of whole bars >= 1", section.Where(key), value));
+      throw Error(ErrorKind::kConfig,
+                  fmt::format("{}: {} is not a window of whole bars >= 1", section.Where(key), value));
     }
     windows.push_back(static_cast<int>(value));
   }
@@ -121,7 +122,8 @@ void ReadMeta(ConfigSection section, const RegimeConfig& regime_config, HybridCo
   config.ml_signal = ml == "prob_up" ? MlSignal::kProbUp : ml == "bet_size" ? MlSignal::kBetSize : MlSignal::kYhatRank;
   config.bet_step = section.Double("bet_step", 0);
   if (!(config.bet_step >= 0 && config.bet_step <= 1)) {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: must be in [0, 1] (0 = no discretization)", section.Where("bet_step")));
+    throw Error(ErrorKind::kConfig,
+                fmt::format("{}: must be in [0, 1] (0 = no discretization)", section.Where("bet_step")));
   }
   config.horizon = section.Int("horizon", 1);
   const YAML::Node raw = section.Raw("weights");
@@ -135,8 +137,9 @@ void ReadMeta(ConfigSection section, const RegimeConfig& regime_config, HybridCo
       }
       const auto found = std::find(regime_config.labels.begin(), regime_config.labels.end(), label);
       if (found == regime_config.labels.end()) {
-        throw Error(ErrorKind::kConfig, fmt::format("{}: unknown regime label '{}' (labels: {}, or default)",
-                                                    weights.Where(label), label, fmt::join(regime_config.labels, ", ")));
+        throw Error(ErrorKind::kConfig,
+                    fmt::format("{}: unknown regime label '{}' (labels: {}, or default)", weights.Where(label), label,
+                                fmt::join(regime_config.labels, ", ")));
       }
       const size_t index = static_cast<size_t>(found - regime_config.labels.begin());
       config.meta.regime_weights[index] = ReadWeightSet(weights.Child(label), weights.Where(label));
@@ -174,7 +177,8 @@ std::vector<size_t> RowDateIndices(const expr::FeatureFrame& frame, const Calend
 }
 
 // The ML component's score per frame row (NaN where no prediction).
-std::vector<double> MlScores(const HybridConfig& config, const data::Table& predictions, const expr::FeatureFrame& frame) {
+std::vector<double> MlScores(const HybridConfig& config, const data::Table& predictions,
+                             const expr::FeatureFrame& frame) {
   std::vector<double> scores(frame.rows(), std::nan(""));
   if (predictions.rows() == 0) return scores;
   const data::TableColumn* dates = predictions.Find("datetime");
@@ -207,8 +211,9 @@ std::vector<double> MlScores(const HybridConfig& config, const data::Table& pred
                                                 instruments->strings[row], dates->dates[row].ToString()));
     }
     if (!by_key.emplace(key(dates->dates[row], found->second), value).second) {
-      throw Error(ErrorKind::kData, fmt::format("predictions: two rows for {} on {} (horizon {}): give one horizon",
-                                                instruments->strings[row], dates->dates[row].ToString(), config.horizon));
+      throw Error(ErrorKind::kData,
+                  fmt::format("predictions: two rows for {} on {} (horizon {}): give one horizon",
+                              instruments->strings[row], dates->dates[row].ToString(), config.horizon));
     }
   }
   for (size_t row = 0; row < frame.rows(); ++row) {
@@ -265,8 +270,8 @@ RegimeConfig ReadRegimeConfig(ConfigSection& section) {
   ForEachRole(section, "labels", [&](ConfigSection& roles, const std::string& role, size_t index) {
     config.labels[index] = roles.String(role, config.labels[index]);
     if (config.labels[index].empty() || config.labels[index] == "default") {
-      throw Error(ErrorKind::kConfig, fmt::format("{}: a label must be a non-empty name other than 'default'",
-                                                  roles.Where(role)));
+      throw Error(ErrorKind::kConfig,
+                  fmt::format("{}: a label must be a non-empty name other than 'default'", roles.Where(role)));
     }
   });
   for (size_t a = 0; a < regime::kRegimeCount; ++a) {
@@ -276,8 +281,9 @@ RegimeConfig ReadRegimeConfig(ConfigSection& section) {
                                                     regime::kRegimeNames[a], regime::kRegimeNames[b], config.ids[a]));
       }
       if (config.labels[a] == config.labels[b]) {
-        throw Error(ErrorKind::kConfig, fmt::format("{}: {} and {} share label '{}'", section.Where("labels"),
-                                                    regime::kRegimeNames[a], regime::kRegimeNames[b], config.labels[a]));
+        throw Error(ErrorKind::kConfig,
+                    fmt::format("{}: {} and {} share label '{}'", section.Where("labels"), regime::kRegimeNames[a],
+                                regime::kRegimeNames[b], config.labels[a]));
       }
     }
   }
@@ -288,7 +294,8 @@ RegimeConfig ReadRegimeConfig(ConfigSection& section) {
 HybridConfig ReadHybridConfig(ConfigSection& section) {
   const std::string kind = section.String("kind", "");
   if (kind != "hybrid") {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: '{}' is not read here (expected hybrid)", section.Where("kind"), kind));
+    throw Error(ErrorKind::kConfig,
+                fmt::format("{}: '{}' is not read here (expected hybrid)", section.Where("kind"), kind));
   }
   HybridConfig config;
   config.signals = ReadSignals(section.Child("signals"));
@@ -346,9 +353,8 @@ data::Table RegimeTable(const regime::RegimeSeries& regimes, const RegimeConfig&
   return table;
 }
 
-data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore& store,
-                              const data::Table& predictions, std::optional<Date> start, std::optional<Date> end,
-                              ThreadPool& pool) {
+data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore& store, const data::Table& predictions,
+                              std::optional<Date> start, std::optional<Date> end, ThreadPool& pool) {
   std::vector<std::string> instruments;
   for (const auto& span : store.instruments()) instruments.push_back(span.instrument);
   const std::vector<std::string> fields = {"close", "bench_close"};
@@ -368,7 +374,8 @@ data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore&
   scores[portfolio::kMlComponent] = MlScores(config, predictions, frame);
   if (predictions.rows() == 0) LogInfo("strategy: no predictions, the ML component scores nothing");
   std::array<std::span<const double>, portfolio::kComponentCount> score_spans;
-  for (size_t component = 0; component < portfolio::kComponentCount; ++component) score_spans[component] = scores[component];
+  for (size_t component = 0; component < portfolio::kComponentCount; ++component)
+    score_spans[component] = scores[component];
   const std::vector<size_t> row_date = RowDateIndices(frame, panel.calendar());
   // The expression engine keeps rows through suspensions inside an instrument's span, and where
   // that span ends depends on later bars; a day without a bar gets no opinion and no row.

@@ -79,8 +79,7 @@ data::Table RegimeTable(const regime::RegimeSeries& regimes, const RegimeConfig&
 /// component (they sum to alpha_score), realized_vol; one row per (date, instrument with a
 /// bar), sorted by date then instrument. Every value at date t depends on data up to t only;
 /// the backtest trades it on the next day.
-data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore& store,
-                              const data::Table& predictions, std::optional<Date> start, std::optional<Date> end,
-                              ThreadPool& pool);
+data::Table RunHybridStrategy(const HybridConfig& config, const data::QlibStore& store, const data::Table& predictions,
+                              std::optional<Date> start, std::optional<Date> end, ThreadPool& pool);
 
 }  // namespace alphaloom::pipeline

@@ -23,7 +23,8 @@ void ValidateComponentWeights(const ComponentWeights& weights, std::string_view 
   double total = 0;
   for (size_t component = 0; component < kComponentCount; ++component) {
     if (!std::isfinite(weights[component])) {
-      throw Error(ErrorKind::kConfig, fmt::format("{}.{}: weight is not a finite number", where, kComponentNames[component]));
+      throw Error(ErrorKind::kConfig,
+                  fmt::format("{}.{}: weight is not a finite number", where, kComponentNames[component]));
     }
     total += std::fabs(weights[component]);
   }

@@ -38,7 +38,8 @@ void ValidateComponentWeights(const ComponentWeights& weights, std::string_view 
 
 /// The weights of a date: the probability-weighted mix of the regime weights (rules give one
 /// regime probability 1; an HMM blends), or the default weights when all probabilities are 0.
-ComponentWeights WeightsForDate(const MetaModelConfig& config, const std::array<double, regime::kRegimeCount>& probabilities);
+ComponentWeights WeightsForDate(const MetaModelConfig& config,
+                                const std::array<double, regime::kRegimeCount>& probabilities);
 
 struct MetaScores {
   std::vector<double> alpha_score;

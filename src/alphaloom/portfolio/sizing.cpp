@@ -26,7 +26,8 @@ void ValidateSizingConfig(const SizingConfig& config) {
   RequirePositive("kelly_fraction", config.kelly_fraction);
   RequirePositive("kelly_edge", config.kelly_edge);
   if (config.kelly_fraction > 1) {
-    throw Error(ErrorKind::kConfig, fmt::format("sizing.kelly_fraction: {} is above 1 (full Kelly)", config.kelly_fraction));
+    throw Error(ErrorKind::kConfig,
+                fmt::format("sizing.kelly_fraction: {} is above 1 (full Kelly)", config.kelly_fraction));
   }
   if (!(config.max_net >= 0)) throw Error(ErrorKind::kConfig, "sizing.max_net: must be >= 0");
   if (!(config.min_abs_score >= 0)) throw Error(ErrorKind::kConfig, "sizing.min_abs_score: must be >= 0");

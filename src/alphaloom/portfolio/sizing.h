@@ -15,15 +15,15 @@ enum class SizingMethod {
 
 struct SizingConfig {
   SizingMethod method = SizingMethod::kVolTarget;
-  double target_vol = 0.10;      ///< annualized
-  double min_vol = 0.05;         ///< volatility floor, so a quiet name is not levered without bound
-  double max_weight = 0.05;      ///< |w| per name
-  double max_gross = 1.0;        ///< sum of |w|
-  double max_net = 1.0;          ///< |sum of w|
-  bool long_only = true;         ///< negative weights become 0 (the backtest's default book)
-  double min_abs_score = 0;      ///< |score| below this gives weight 0
-  double kelly_fraction = 0.5;
-  double kelly_edge = 0.05;
+  double target_vol = 0.10;     ///< annualized
+  double min_vol = 0.05;        ///< volatility floor, so a quiet name is not levered without bound
+  double max_weight = 0.05;     ///< |w| per name
+  double max_gross = 1.0;       ///< sum of |w|
+  double max_net = 1.0;         ///< |sum of w|
+  bool long_only = true;        ///< negative weights become 0 (the backtest's default book)
+  double min_abs_score = 0;     ///< |score| below this gives weight 0
+  double kelly_fraction = 0.5;  ///< c of the fractional Kelly bet
+  double kelly_edge = 0.05;     ///< annual excess return expected at score 1
 };
 
 /// Throws Error(kConfig) naming sizing.<key> for target_vol, min_vol, max_weight, max_gross,

@@ -117,7 +117,8 @@ Statistics ExpectationStep(const Observations& x, const GaussianHmmParams& param
     const double* next_beta = beta.data() + (row + 1) * states;
     for (size_t from = 0; from < states; ++from) {
       double sum = 0;
-      for (size_t to = 0; to < states; ++to) sum += params.transmat[from * states + to] * next_emission[to] * next_beta[to];
+      for (size_t to = 0; to < states; ++to)
+        sum += params.transmat[from * states + to] * next_emission[to] * next_beta[to];
       beta[row * states + from] = sum / scale[row + 1];
     }
   }
@@ -151,7 +152,8 @@ Statistics ExpectationStep(const Observations& x, const GaussianHmmParams& param
       for (size_t from = 0; from < states; ++from) {
         const double weight = alpha[row * states + from] / scale[row + 1];
         for (size_t to = 0; to < states; ++to) {
-          stats.trans[from * states + to] += weight * params.transmat[from * states + to] * next_emission[to] * next_beta[to];
+          stats.trans[from * states + to] +=
+              weight * params.transmat[from * states + to] * next_emission[to] * next_beta[to];
         }
       }
     }
@@ -187,14 +189,14 @@ void MaximizationStep(const Statistics& stats, const HmmFitOptions& options, Gau
 
 void CheckObservations(const Observations& x, const GaussianHmmParams& params) {
   if (x.features != params.features) {
-    throw Error(ErrorKind::kData, fmt::format("HMM: observations have {} features, the model {}", x.features,
-                                              params.features));
+    throw Error(ErrorKind::kData,
+                fmt::format("HMM: observations have {} features, the model {}", x.features, params.features));
   }
   if (x.rows() < 2) throw Error(ErrorKind::kData, fmt::format("HMM: needs at least 2 observations, got {}", x.rows()));
   for (size_t index = 0; index < x.values.size(); ++index) {
     if (!std::isfinite(x.values[index])) {
-      throw Error(ErrorKind::kData, fmt::format("HMM: observation {} feature {} is not finite", index / x.features,
-                                                index % x.features));
+      throw Error(ErrorKind::kData,
+                  fmt::format("HMM: observation {} feature {} is not finite", index / x.features, index % x.features));
     }
   }
 }
@@ -206,8 +208,8 @@ void CheckHmmParams(const GaussianHmmParams& params) {
   const size_t features = params.features;
   if (states == 0 || features == 0 || params.startprob.size() != states || params.transmat.size() != states * states ||
       params.means.size() != states * features || params.covars.size() != states * features) {
-    throw Error(ErrorKind::kData, fmt::format("HMM parameters: shapes do not match {} states x {} features", states,
-                                              features));
+    throw Error(ErrorKind::kData,
+                fmt::format("HMM parameters: shapes do not match {} states x {} features", states, features));
   }
   const auto check_row = [](std::span<const double> row, const std::string& what) {
     double total = 0;

@@ -65,7 +65,6 @@ std::vector<double> FilteredProbabilities(const Observations& x, const GaussianH
 /// K equal-count groups give the means (group means of every feature); every state gets the
 /// sample variance of each feature plus min_covar (as hmmlearn's init); startprob is uniform and
 /// the transition matrix keeps a state with probability `stay`.
-GaussianHmmParams InitialHmmParams(const Observations& x, size_t states, double min_covar = 1e-3,
-                                   double stay = 0.9);
+GaussianHmmParams InitialHmmParams(const Observations& x, size_t states, double min_covar = 1e-3, double stay = 0.9);
 
 }  // namespace alphaloom::regime

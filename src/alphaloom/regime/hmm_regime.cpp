@@ -82,12 +82,12 @@ RegimeSeries HmmRegimes(std::span<const Date> dates, std::span<const double> ben
   std::vector<std::array<double, kRegimeCount>> probability_of_return(count, std::array<double, kRegimeCount>{});
   std::optional<GaussianHmmParams> previous;
   for (size_t fit_end = min_train - 1; fit_end < count; fit_end += refit_every) {
-    const size_t fit_begin =
-        params.fit_window > 0 && fit_end + 1 > static_cast<size_t>(params.fit_window) ? fit_end + 1 - params.fit_window : 0;
+    const size_t fit_begin = params.fit_window > 0 && fit_end + 1 > static_cast<size_t>(params.fit_window)
+                                 ? fit_end + 1 - params.fit_window
+                                 : 0;
     const Observations fit_data{std::span<const double>(returns).subspan(fit_begin, fit_end + 1 - fit_begin), 1};
-    const GaussianHmmParams start = params.warm_start && previous
-                                        ? *previous
-                                        : InitialHmmParams(fit_data, static_cast<size_t>(params.states));
+    const GaussianHmmParams start =
+        params.warm_start && previous ? *previous : InitialHmmParams(fit_data, static_cast<size_t>(params.states));
     const HmmFitResult fit = FitGaussianHmm(fit_data, start, params.fit);
     previous = fit.params;
     const std::vector<Regime> mapping = MapStatesToRegimes(fit.params, params.return_scale, params.crash_vol);

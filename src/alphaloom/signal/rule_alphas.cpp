@@ -12,9 +12,13 @@ namespace alphaloom::signal {
 namespace {
 
 // Fixed notation: the expression lexer reads plain decimals.
-std::string Number(double value) { return fmt::format("({:.12f})", value); }
+std::string Number(double value) {
+  return fmt::format("({:.12f})", value);
+}
 
-std::string Clip(const std::string& x) { return fmt::format("Greater(Less({}, 1), -1)", x); }
+std::string Clip(const std::string& x) {
+  return fmt::format("Greater(Less({}, 1), -1)", x);
+}
 
 // A score is 0 until `rows` non-NaN values of `series` fill its window: Qlib's rolling
 // operators take partial windows, which would give a 200-day trend from 5 days of data.
@@ -82,15 +86,14 @@ AlphaExpressions RuleAlphaExpressions(const RuleAlphaParams& params) {
   out.expressions.push_back(AfterWarmup(ret, reversion + 1, fmt::format("If({}, 0, {})", strong, fired)));
 
   const std::string vol = fmt::format("Std({}, {})", ret, params.vol_window);
-  const std::string vol_score = Clip(fmt::format("Log(Mean({0}, {1}) / {0}) / {2}", vol, params.vol_history,
-                                                 Number(std::log(params.vol_scale))));
+  const std::string vol_score =
+      Clip(fmt::format("Log(Mean({0}, {1}) / {0}) / {2}", vol, params.vol_history, Number(std::log(params.vol_scale))));
   out.names.push_back(kVolatility);
   out.expressions.push_back(AfterWarmup(ret, params.vol_window + params.vol_history - 1, vol_score));
 
   parts.clear();
   for (int window : params.rs_windows) {
-    const std::string excess =
-        fmt::format("({0} / Ref({0}, {2}) - {1} / Ref({1}, {2}))", close, bench, window);
+    const std::string excess = fmt::format("({0} / Ref({0}, {2}) - {1} / Ref({1}, {2}))", close, bench, window);
     parts.push_back(Clip(excess + " / " + Number(params.rs_scale)));
   }
   const int rs_warmup = *std::max_element(params.rs_windows.begin(), params.rs_windows.end()) + 1;
@@ -99,8 +102,8 @@ AlphaExpressions RuleAlphaExpressions(const RuleAlphaParams& params) {
       AfterWarmup(close, rs_warmup, fmt::format("({}) / {}", fmt::join(parts, " + "), params.rs_windows.size())));
 
   out.names.push_back(kRealizedVol);
-  out.expressions.push_back(fmt::format("Std(Log($close / Ref($close, 1)), {}) * {}", params.realized_vol_window,
-                                        Number(std::sqrt(252.0))));
+  out.expressions.push_back(
+      fmt::format("Std(Log($close / Ref($close, 1)), {}) * {}", params.realized_vol_window, Number(std::sqrt(252.0))));
   return out;
 }
 
