@@ -147,6 +147,13 @@ void PrintTable(const data::Table& table) {
   }
 }
 
+// Reading never creates a SQLite file as a side effect.
+store::OpenOptions ReaderOptions() {
+  store::OpenOptions options;
+  options.create = false;
+  return options;
+}
+
 void RequireUri(const StoreArgs& args) {
   if (args.uri.empty()) throw Error(ErrorKind::kUsage, "store needs --uri (sqlite:///PATH, a file path, or postgresql://...)");
 }
@@ -178,7 +185,7 @@ void RunGet(const StoreArgs& args) {
   query.start = OptionalDateFlag(args.start, "--start");
   query.end = OptionalDateFlag(args.end, "--end");
   if (!args.instrument.empty()) query.instrument = args.instrument;
-  const std::unique_ptr<store::SqlStore> db = store::OpenStore(args.uri);
+  const std::unique_ptr<store::SqlStore> db = store::OpenStore(args.uri, ReaderOptions());
   const data::Table rows = db->Get(table, query);
   if (args.out.empty()) {
     PrintTable(rows);
@@ -190,7 +197,7 @@ void RunGet(const StoreArgs& args) {
 
 void RunInfo(const StoreArgs& args) {
   RequireUri(args);
-  const std::unique_ptr<store::SqlStore> db = store::OpenStore(args.uri);
+  const std::unique_ptr<store::SqlStore> db = store::OpenStore(args.uri, ReaderOptions());
   const store::StoreInfo info = db->Info();
   fmt::print("uri: {}\nbackend: {}\nschema version: {} (this build: {})\n", info.uri,
              info.backend == store::Backend::kPostgres ? "postgresql" : "sqlite", info.schema_version,

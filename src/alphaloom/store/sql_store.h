@@ -36,6 +36,7 @@ struct StoreInfo {
 struct OpenOptions {
   int busy_timeout_ms = 5000;       ///< SQLite: how long a write waits for another writer's lock
   int connect_timeout_seconds = 10;  ///< PostgreSQL: unless the URI sets connect_timeout itself
+  bool create = true;                ///< SQLite: create a missing file (false for readers)
 };
 
 struct Batch;

@@ -57,11 +57,14 @@ class SqliteStore final : public SqlStore {
         throw Error(ErrorKind::kIo, fmt::format("{}: cannot open the SQLite file: directory '{}' does not exist",
                                                 this->uri(), parent.string()));
       }
+      if (!options.create && !std::filesystem::exists(path_, error)) {
+        throw Error(ErrorKind::kIo, fmt::format("{}: the SQLite file does not exist", this->uri()));
+      }
       if (std::filesystem::is_directory(path_, error)) {
         throw Error(ErrorKind::kIo, fmt::format("{}: cannot open the SQLite file: '{}' is a directory", this->uri(), path_));
       }
     }
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     const int code = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
     if (code != SQLITE_OK) {
       const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
