@@ -103,3 +103,16 @@ def test_regimes_of_real_spy(alphaloom, real_data, tmp_path):
     for day in ("2008-10-15", "2009-03-09", "2020-03-16", "2020-03-23"):
         assert labels["hmm"][day] in ("bear", "crash"), day
     assert labels["hmm"]["2017-06-01"] == "bull"
+
+
+def test_duplicate_predictions_are_one_data_error(alphaloom, store, tmp_path):
+    calendar = (store / "calendars" / "day.txt").read_text().split()
+    rows = [(calendar[400], "S0001", 0.1, 0.6), (calendar[400], "S0001", 0.2, 0.7)]
+    pd.DataFrame(rows, columns=["datetime", "instrument", "yhat", "prob_up"]).to_csv(tmp_path / "pred.csv", index=False)
+    out = tmp_path / "weights.csv"
+    result = alphaloom("strategy", "--config", EXAMPLE, "--data", store, "--predictions", tmp_path / "pred.csv",
+                       "--out", out, check=False)
+    assert result.returncode == 4
+    assert f"predictions: two rows for S0001 on {calendar[400]} (horizon 1)" in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line]) == 1
+    assert not out.exists()

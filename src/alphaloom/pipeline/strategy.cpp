@@ -212,7 +212,8 @@ std::vector<double> MlScores(const HybridConfig& config, const data::Table& pred
     }
     if (!by_key.emplace(key(dates->dates[row], found->second), value).second) {
       throw Error(ErrorKind::kData,
-                  fmt::format("predictions: two rows for {} on {} (horizon {}): give one horizon",
+                  fmt::format("predictions: two rows for {} on {} (horizon {}); one prediction per date, "
+                              "instrument and horizon is expected",
                               instruments->strings[row], dates->dates[row].ToString(), config.horizon));
     }
   }
