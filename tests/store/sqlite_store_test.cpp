@@ -136,6 +136,32 @@ TEST(SqliteStore, UnopenableFilesAreOneClearError) {
   }
 }
 
+TEST(SqliteStore, FailureInsideABatchRollsBackEveryRow) {
+  test::TempDir dir;
+  const std::string uri = (dir / "boom.db").string();
+  OpenStore(uri)->Migrate();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(uri.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER boom BEFORE INSERT ON preds WHEN NEW.instrument = 'BOOM' "
+                         "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto store = OpenStore(uri);
+  try {
+    store->Put(StoreTable::kPreds, PredsTable({"A", "BOOM", "C"}, std::vector<Date>(3, Day(2020, 1, 2)), {1, 1, 1},
+                                              {1, 2, 3}));
+    ADD_FAILURE() << "the trigger did not fire";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kExternal);
+    EXPECT_EQ(std::string(error.what()), uri + ": writing failed: boom");
+  }
+  EXPECT_EQ(store->Get(StoreTable::kPreds, {}).rows(), 0u) << "rows before the failure must be rolled back";
+  store->Put(StoreTable::kPreds, PredsTable({"A"}, {Day(2020, 1, 2)}, {1}, {1}));
+  EXPECT_EQ(store->Get(StoreTable::kPreds, {}).rows(), 1u);
+}
+
 TEST(SqliteStore, NewerSchemaIsRefused) {
   test::TempDir dir;
   const std::string uri = (dir / "future.db").string();
@@ -148,7 +174,7 @@ TEST(SqliteStore, NewerSchemaIsRefused) {
   EXPECT_NE(OpenError(uri, ErrorKind::kData).find("schema version 999 is newer"), std::string::npos);
 }
 
-TEST(SqliteStore, MillionRowBatchCountsOnce) {
+TEST(SqliteStore, LargeBatchCountsOnce) {
   // Not a timing test (bench/sql_store_bench.cpp measures speed): a large batch goes in whole.
   const auto store = OpenStore("sqlite:///:memory:");
   store->Migrate();

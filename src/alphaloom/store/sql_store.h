@@ -75,7 +75,8 @@ class SqlStore {
   void Put(StoreTable table, const data::Table& rows);
 
   /// The rows of `table` matching `query`, ordered by date, instrument (byte order) and the rest
-  /// of the key, with the columns of Spec(table) (date as `datetime`; NULL reals as NaN).
+  /// of the key, with the columns of Spec(table) (date as `datetime`; NULL reals as NaN; a NULL
+  /// labels.t1, written when the labels had no t1 column, as Date() = 1970-01-01).
   data::Table Get(StoreTable table, const StoreQuery& query);
 
   /// Schema version and row counts.

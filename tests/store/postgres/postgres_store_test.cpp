@@ -188,6 +188,35 @@ TEST(StoreParity, SqliteAndPostgresReadBackTheSameRows) {
   EXPECT_EQ(pg_info.schema_version, sqlite_info.schema_version);
 }
 
+TEST(PostgresStore, FailureInsideABatchRollsBackEveryRow) {
+  const std::string uri = FreshStoreUri("postgres");
+  if (uri.empty()) GTEST_SKIP() << UnavailableReason("postgres");
+  const auto store = OpenStore(uri);
+  store->Migrate();
+  {
+    pqxx::connection admin(uri);
+    pqxx::work transaction(admin);
+    transaction.exec(
+        "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.instrument = 'BOOM' THEN RAISE EXCEPTION 'boom'; "
+        "END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+    transaction.exec("CREATE TRIGGER boom BEFORE INSERT ON preds FOR EACH ROW EXECUTE FUNCTION boom()");
+    transaction.commit();
+  }
+  try {
+    store->Put(StoreTable::kPreds, PredsTable({"A", "BOOM", "C"}, std::vector<Date>(3, Day(2020, 1, 2)), {1, 1, 1},
+                                              {1, 2, 3}));
+    ADD_FAILURE() << "the trigger did not fire";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kExternal);
+    EXPECT_NE(message.find(": writing preds failed: boom"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  EXPECT_EQ(store->Get(StoreTable::kPreds, {}).rows(), 0u) << "rows before the failure must be rolled back";
+  store->Put(StoreTable::kPreds, PredsTable({"A"}, {Day(2020, 1, 2)}, {1}, {1}));
+  EXPECT_EQ(store->Get(StoreTable::kPreds, {}).rows(), 1u);
+}
+
 TEST(PostgresStore, ConcurrentMigratorsApplyEachMigrationOnce) {
   const std::string uri = FreshStoreUri("postgres");
   if (uri.empty()) GTEST_SKIP() << UnavailableReason("postgres");
