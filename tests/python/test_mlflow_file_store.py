@@ -52,7 +52,7 @@ def test_migrate_filestore_keeps_everything(logged, tmp_path):
                              f"sqlite:///{database}"], capture_output=True, text=True, timeout=600,
                             env={"MLFLOW_ALLOW_FILE_STORE": "true", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr[-3000:]
-    migrated = dict(expect, tracking_uri=f"sqlite:///{database}", sql_store=True)
+    migrated = dict(expect, tracking_uri=f"sqlite:///{database}")
     answer = check_with_mlflow(migrated, tmp_path)
     assert answer["run_id"] == run_id
 

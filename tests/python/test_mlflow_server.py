@@ -91,7 +91,7 @@ def test_run_over_rest_reads_back_exactly(server, outputs, alphaloom, tmp_path):
     expect = expectation(server.url, "compat-rest", "rest-run", config, train, backtest, report, tracking,
                          model={"name": "compat-rest-model", "version": 1, "alias": "staging"},
                          source_run_id=local_run_id)
-    check_with_mlflow(dict(expect, sql_store=True), tmp_path)
+    check_with_mlflow(dict(expect), tmp_path)
     folder = alphaloom("models", "resolve", "models:/compat-rest-model@staging", "--uri", server.url, "--cache",
                        tmp_path / "cache").stdout.strip()
     assert (tmp_path / "cache").exists() and folder.startswith(str(tmp_path / "cache"))
@@ -144,6 +144,6 @@ def test_server_down_then_sync_delivers_once(outputs, alphaloom, tmp_path):
         expect = expectation(down.url, "compat-sync", "sync-run", config, train, backtest, report, tracking,
                              model={"name": "compat-sync-model", "version": 1, "alias": "production"},
                              source_run_id=local_run_id)
-        check_with_mlflow(dict(expect, sql_store=True), tmp_path)
+        check_with_mlflow(dict(expect), tmp_path)
     finally:
         down.stop()

@@ -69,7 +69,8 @@ TEST(TrackFileStore, RunLayoutMatchesMlflow) {
                                 {"x", 1e-05, 1767225630001, 4}});
   EXPECT_EQ(Slurp(run_dir / "metrics" / "sharpe"), "1767225610000 0.84 0\n1767225620000 0.1 1\n");
   EXPECT_EQ(Slurp(run_dir / "metrics" / "train" / "loss"), "1767225630000 nan 2\n");
-  EXPECT_EQ(Slurp(run_dir / "metrics" / "x"), "1767225630000 -inf 3\n1767225630001 1e-05 4\n");
+  // -inf is kept as -DBL_MAX: the MLflow UI cannot show a run holding an infinite value.
+  EXPECT_EQ(Slurp(run_dir / "metrics" / "x"), "1767225630000 -1.7976931348623157e+308 3\n1767225630001 1e-05 4\n");
   EXPECT_EQ(store.LatestMetrics(run.run_id).at("sharpe"), 0.1);
 
   store.EndRun(run.run_id, RunStatus::kFinished, 1767225660000);

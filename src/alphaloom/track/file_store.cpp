@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <random>
 #include <tuple>
@@ -78,9 +79,11 @@ bool AllDigits(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// +-inf is stored as +-DBL_MAX, as MLflow's SQL stores do: the MLflow UI's GraphQL layer cannot
+// serialize an infinite float and refuses to show the whole run otherwise.
 std::string FormatMetricValue(double value) {
   if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (std::isinf(value)) value = std::copysign(std::numeric_limits<double>::max(), value);
   return fmt::format("{}", value);
 }
 

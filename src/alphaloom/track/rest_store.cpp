@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -53,7 +54,7 @@ json MetricJson(const MetricPoint& point) {
   if (std::isnan(point.value)) {
     value = "NaN";
   } else if (std::isinf(point.value)) {
-    value = point.value > 0 ? "Infinity" : "-Infinity";
+    value = std::copysign(std::numeric_limits<double>::max(), point.value);  // what the SQL store keeps
   } else {
     value = point.value;
   }
