@@ -10,6 +10,7 @@
 
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
+#include "alphaloom/common/hash.h"
 #include "alphaloom/common/log.h"
 #include "alphaloom/data/csv_reader.h"
 #include "alphaloom/data/ingest.h"
@@ -24,16 +25,19 @@
 #include "alphaloom/pipeline/config_section.h"
 #include "alphaloom/pipeline/features.h"
 #include "alphaloom/pipeline/stage_cache.h"
+#include "alphaloom/pipeline/store_config.h"
 #include "alphaloom/pipeline/strategy.h"
+#include "alphaloom/pipeline/tracking.h"
 #include "alphaloom/pipeline/train.h"
 #include "alphaloom/report/report.h"
+#include "alphaloom/store/sql_store.h"
 
 namespace alphaloom::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::array<std::string_view, 7> kStages = {"ingest", "features", "labels",  "train",
-                                                     "strategy", "backtest", "report"};
+constexpr std::array<std::string_view, 9> kStages = {"ingest",   "features", "labels",   "train",   "strategy",
+                                                     "backtest", "report",   "tracking", "store"};
 
 // The YAML text of a section as read (after overrides): what a stage key hashes. An absent
 // section hashes as empty.
@@ -57,6 +61,8 @@ struct WorkflowPlan {
   double trials = 1;                  ///< strategies tried, for the deflated Sharpe ratio
   double trial_sharpe_variance = 0;   ///< variance of their annualized Sharpe ratios
   bool report_html = true;
+  TrackingConfig tracking;
+  StoreConfig store;
   fs::path output_dir = "runs";
   fs::path cache_dir = ".alphaloom-cache";
 };
@@ -108,6 +114,9 @@ WorkflowPlan ReadPlan(const YAML::Node& root, const std::string& source) {
   ConfigSection report = top.Child("report");
   plan.report_html = report.Bool("html", true);
   report.RejectUnknownKeys();
+  plan.tracking = ReadTrackingConfig(root, source, plan.train.name);
+  ConfigSection store = top.Child("store");
+  plan.store = ReadStoreConfig(store);
   ConfigSection output = top.Child("output");
   plan.output_dir = output.String("dir", plan.output_dir.string());
   plan.cache_dir = output.String("cache", plan.cache_dir.string());
@@ -393,6 +402,83 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
     runner.Record("report", "", "skipped", 0.0);
   }
 
+  // tracking: one MLflow run per distinct result (a rerun of an unchanged workflow logs nothing
+  // new); the entry records the run, and is redone when that run has left the local store.
+  nlohmann::json logged;
+  if (plan.tracking.enabled) {
+    const std::string key = StageKey("tracking").Add(backtest_key).Add(report_entry ? report_entry->string() : "")
+                                .Add(SectionText(root, "tracking")).Add(SectionText(root, "name")).Finish();
+    bool reusable = false;
+    if (cache.Has("tracking", key)) {
+      const nlohmann::json previous = nlohmann::json::parse(data::ReadFileMaybeGzip(cache.Entry("tracking", key) / "run.json"));
+      const fs::path local_root = previous.value("local_root", "");
+      std::error_code error;
+      for (const auto& experiment : fs::directory_iterator(local_root, error)) {
+        reusable = reusable || fs::is_directory(experiment.path() / previous.value("run_id", "-"));
+      }
+    }
+    const fs::path entry = runner.Run("tracking", key, [&](const fs::path& staging) {
+      RunRecord record;
+      record.workflow_path = request.workflow.string();
+      record.workflow_text = YAML::Dump(root);
+      record.train_dir = train_entry;
+      record.backtest_dir = backtest_entry / "backtest";
+      if (report_entry) record.report_dir = *report_entry / "report";
+      const LoggedRun run = LogRun(plan.tracking, record);
+      nlohmann::json json = {{"experiment", run.experiment}, {"run_id", run.run_id},
+                             {"local_root", fs::absolute(run.local_root).string()}, {"server_run_id", run.server_run_id}};
+      if (run.version) json["version"] = *run.version;
+      WriteFileAtomic(staging / "run.json", json.dump(2));
+    }, reusable);
+    logged = nlohmann::json::parse(data::ReadFileMaybeGzip(entry / "run.json"));
+  } else {
+    runner.Record("tracking", "", "skipped", 0.0);
+  }
+
+  // store: the out-of-fold predictions (and the hybrid target weights) upserted into the SQL
+  // store; idempotent, so a forced rerun changes nothing.
+  if (plan.store.enabled()) {
+    const std::string key = StageKey("store").Add(train_key).Add(strategy_key).Add(SectionText(root, "store"))
+                                .Add(plan.store.uri).Finish();
+    runner.Run("store", key, [&](const fs::path& staging) {
+      std::unique_ptr<store::SqlStore> sql = store::OpenStore(plan.store.uri);
+      sql->Migrate();
+      nlohmann::json written = nlohmann::json::object();
+      if (plan.store.Writes(store::StoreTable::kPreds)) {
+        data::Table preds = data::ReadTable(train_entry / "signal.parquet",
+                                            std::array<data::ColumnRequest, 4>{
+                                                data::ColumnRequest{"datetime", data::ColumnType::kDate},
+                                                data::ColumnRequest{"instrument", data::ColumnType::kString},
+                                                data::ColumnRequest{"yhat", data::ColumnType::kNumber},
+                                                data::ColumnRequest{"prob_up", data::ColumnType::kNumber}});
+        const size_t rows = preds.rows();
+        const std::string version = Sha256Hex(data::ReadFileMaybeGzip(train_entry / "model" / "ensemble.json")).substr(0, 12);
+        const std::string model_name = !plan.store.model_name.empty()      ? plan.store.model_name
+                                       : !plan.tracking.register_as.empty() ? plan.tracking.register_as
+                                                                            : train.name;
+        preds.columns.push_back(data::TableColumn::Numbers("horizon", std::vector<double>(rows, train.label.horizons.front())));
+        preds.columns.push_back(data::TableColumn::Strings("model_name", std::vector<std::string>(rows, model_name)));
+        preds.columns.push_back(data::TableColumn::Strings("model_version", std::vector<std::string>(rows, version)));
+        sql->Put(store::StoreTable::kPreds, preds);
+        written["preds"] = rows;
+      }
+      if (weights_file && plan.store.Writes(store::StoreTable::kTargetWeights)) {
+        data::Table weights = data::ReadTable(*weights_file, std::array<data::ColumnRequest, 4>{
+                                                                 data::ColumnRequest{"datetime", data::ColumnType::kDate},
+                                                                 data::ColumnRequest{"instrument", data::ColumnType::kString},
+                                                                 data::ColumnRequest{"weight", data::ColumnType::kNumber},
+                                                                 data::ColumnRequest{"alpha_score", data::ColumnType::kNumber}});
+        const size_t rows = weights.rows();
+        weights.columns.push_back(data::TableColumn::Strings("strategy", std::vector<std::string>(rows, train.name)));
+        sql->Put(store::StoreTable::kTargetWeights, weights);
+        written["target_weights"] = rows;
+      }
+      WriteFileAtomic(staging / "written.json", nlohmann::json{{"uri", sql->uri()}, {"rows", written}}.dump(2));
+    });
+  } else {
+    runner.Record("store", "", "skipped", 0.0);
+  }
+
   const nlohmann::json backtest_summary = nlohmann::json::parse(data::ReadFileMaybeGzip(backtest_entry / "backtest" / "summary.json"));
   const nlohmann::json train_metrics = nlohmann::json::parse(data::ReadFileMaybeGzip(train_entry / "metrics.json"));
   const std::vector<metrics::GateResult> gate_results = metrics::EvaluateGates(plan.gates, backtest_summary);
@@ -412,6 +498,7 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
                      {"significance", Significance(backtest_entry / "backtest" / "daily.parquet", plan)},
                      {"gates", gates},
                      {"gates_passed", outcome.gates_passed}};
+  if (!logged.is_null()) outcome.summary["mlflow"] = logged;
 
   StagingDirectory folder(run_dir);
   WriteFileAtomic(folder.path() / "workflow.yaml", YAML::Dump(root) + "\n");

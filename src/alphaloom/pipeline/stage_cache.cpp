@@ -47,7 +47,11 @@ std::string FingerprintTree(const fs::path& root, const std::vector<std::string>
 
 }  // namespace
 
-StageKey::StageKey(std::string_view stage) { hasher_.UpdateField(stage); }
+// Part of every key: bumped whenever a stage's outputs change shape, so entries written by an
+// older build are never read as if they were current.
+constexpr std::string_view kCacheFormat = "alphaloom-stage-cache-2";
+
+StageKey::StageKey(std::string_view stage) { hasher_.UpdateField(kCacheFormat).UpdateField(stage); }
 
 StageKey& StageKey::Add(std::string_view field) {
   hasher_.UpdateField(field);

@@ -15,7 +15,8 @@
 
 namespace alphaloom::pipeline {
 
-/// Builds a stage key: fields are hashed with length prefixes, in order.
+/// Builds a stage key: the cache format version, the stage name, then the fields, hashed with
+/// length prefixes, in order.
 class StageKey {
  public:
   explicit StageKey(std::string_view stage);
