@@ -187,3 +187,35 @@ def test_bad_overrides_and_force(alphaloom, planted, tmp_path):
     assert result.returncode == 2 and "unknown stage 'featurez'" in result.stderr
     result = alphaloom("run", workflow, "--set", "model.kind=perceptron", check=False)
     assert result.returncode == 3 and "model.kind" in result.stderr
+
+
+def test_hybrid_strategy_tracking_and_store(alphaloom, planted, tmp_path):
+    """strategy.kind: hybrid trades the strategy layer's target weights; the run is logged to an
+    MLflow file store and its predictions and weights land in SQLite, once per distinct result."""
+    db = tmp_path / "preds.db"
+    extra = f"""tracking: {{uri: {tmp_path / 'mlruns'}, experiment: hybrid, register_as: hybrid_model}}
+store: {{uri: 'sqlite:///{db}'}}"""
+    workflow = write_workflow(planted, name="hybrid", model="{kind: ridge, params: {alpha: 10}}", extra=extra)
+    workflow.write_text(workflow.read_text().replace(
+        "strategy: {kind: topk_dropout, topk: 15, n_drop: 3}",
+        "strategy: {kind: hybrid, sizing: {target_vol: 0.10, max_weight: 0.05}}"))
+    alphaloom("run", workflow)
+    result = summary(planted, "hybrid")
+    assert statuses(result)["strategy"] == "computed" and statuses(result)["tracking"] == "computed"
+    run = planted / "runs" / "hybrid"
+    weights = pd.read_parquet(run / "weights.parquet")
+    assert {"weight", "alpha_score", "c_ml"} <= set(weights.columns)
+    assert weights["weight"].between(0, 0.05 + 1e-12).all() and weights.groupby("datetime")["weight"].sum().max() <= 1 + 1e-9
+    assert json.loads((run / "backtest" / "config.json").read_text())["strategy"] == "weights"
+    assert result["mlflow"]["version"] == 1 and len(result["mlflow"]["run_id"]) == 32
+    info = alphaloom("store", "info", "--uri", f"sqlite:///{db}").stdout
+    oof_rows = len(pd.read_parquet(run / "signal.parquet"))
+    assert f"preds: {oof_rows} rows" in info and f"target_weights: {len(weights)} rows" in info
+    # Unchanged rerun: no second MLflow run, no new model version.
+    alphaloom("run", workflow)
+    again = summary(planted, "hybrid")
+    assert statuses(again)["tracking"] == "cached" and again["mlflow"] == result["mlflow"]
+    experiment_dirs = [p for p in (tmp_path / "mlruns").iterdir() if p.name.isdigit() and p.name != "0"]
+    assert len(experiment_dirs) == 1
+    runs = [p for p in experiment_dirs[0].iterdir() if p.is_dir() and len(p.name) == 32]
+    assert len(runs) == 1
