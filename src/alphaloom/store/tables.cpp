@@ -35,16 +35,21 @@ void WritePredictions(SqlStore& store, const data::Table& predictions, std::stri
 
 namespace {
 
+std::string_view TypeWord(data::ColumnType type) {
+  switch (type) {
+    case data::ColumnType::kDate: return "date";
+    case data::ColumnType::kString: return "string";
+    case data::ColumnType::kNumber: return "number";
+  }
+  return "?";
+}
+
 const data::TableColumn& Require(const data::Table& table, std::string_view name, data::ColumnType type,
                                  std::string_view what) {
   const data::TableColumn* column = table.Find(name);
   if (column == nullptr && name == "datetime") column = table.Find("date");
   if (column == nullptr || column->type != type) {
-    throw Error(ErrorKind::kData, fmt::format("{}: missing {} column '{}'", what, type == data::ColumnType::kDate ? "date"
-                                                                                 : type == data::ColumnType::kString
-                                                                                     ? "string"
-                                                                                     : "number",
-                                              name));
+    throw Error(ErrorKind::kData, fmt::format("{}: missing {} column '{}'", what, TypeWord(type), name));
   }
   return *column;
 }
