@@ -74,6 +74,7 @@ struct RunArgs {
   std::string token_env;
   bool server_checks_only = false;
   int max_attempts = 5;
+  int64_t start_ms = 0;
 };
 
 void RunLog(const LogArgs& args) {
@@ -142,7 +143,7 @@ void RunRun(const RunArgs& args) {
     }
   }
   std::string run_id = args.run_id;
-  if (run_id.empty()) run_id = tracker->StartRun(args.experiment, args.name, now, {}).run_id;
+  if (run_id.empty()) run_id = tracker->StartRun(args.experiment, args.name, args.start_ms > 0 ? args.start_ms : now, {}).run_id;
   fmt::print("{}\n", run_id);
   std::fflush(stdout);
   if (rest != nullptr && args.server_checks_only) {
@@ -194,6 +195,7 @@ void AddTrackCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   run->add_option("--experiment", run_args->experiment, "Experiment name (created when missing)");
   run->add_option("--name", run_args->name, "Run name");
   run->add_option("--run-id", run_args->run_id, "Log to this existing run instead of starting one");
+  run->add_option("--start-ms", run_args->start_ms, "Start time of a new run, ms since the epoch (default now)");
   run->add_option("--param", run_args->params, "KEY=VALUE (repeatable)");
   run->add_option("--metric", run_args->metrics, "KEY=VALUE or KEY=VALUE@STEP (repeatable)");
   run->add_option("--tag", run_args->tags, "KEY=VALUE (repeatable)");

@@ -147,3 +147,26 @@ def test_server_down_then_sync_delivers_once(outputs, alphaloom, tmp_path):
         check_with_mlflow(dict(expect), tmp_path)
     finally:
         down.stop()
+
+
+def test_sync_completes_a_half_sent_run(server, outputs, alphaloom, tmp_path):
+    """A server run that holds only part of a local run (as when the server stopped mid-run) is
+    found by its source tag and completed, with no duplicate run, param conflict or extra point."""
+    _, train, backtest, report = outputs
+    local = tmp_path / "local"
+    tracking = {"uri": str(local), "experiment": "compat-resume", "run_name": "resume-run"}
+    config, result = log_run(alphaloom, tmp_path, outputs, tracking)
+    local_run_id = result.stdout.strip()
+    meta = next(local.glob(f"*/{local_run_id}/meta.yaml")).read_text()
+    start_ms = next(line.split()[1] for line in meta.splitlines() if line.startswith("start_time:"))
+    alphaloom("track", "run", "--uri", server.url, "--experiment", "compat-resume", "--name", "resume-run",
+              "--start-ms", start_ms,
+              "--tag", f"alphaloom.source_run_id={local_run_id}", "--param", "model.kind=lightgbm",
+              "--param", "name=mlflow-compat")
+    synced = alphaloom("track", "sync", "--from", local, "--to", server.url)
+    assert "runs: 0 created, 1 completed, 0 already there" in synced.stdout
+    again = alphaloom("track", "sync", "--from", local, "--to", server.url)
+    assert "runs: 0 created, 0 completed, 1 already there" in again.stdout
+    expect = expectation(server.url, "compat-resume", "resume-run", config, train, backtest, report, tracking,
+                         source_run_id=local_run_id)
+    check_with_mlflow(expect, tmp_path)
