@@ -1,14 +1,18 @@
 """A real `mlflow server` (SQLite backend, artifacts served from a local folder, 127.0.0.1 on a
 free port; started once for this module and stopped after it) receives AlphaLoom runs over REST:
 the real client then reads exactly what was logged. The server's own refusals (a param changed,
-an invalid key, an oversize batch) come back as one clear error line; a server that is down makes
-`track log` retry and then fail clearly while the run stays complete locally, and `track sync`
-delivers it later, a second sync creating nothing."""
+an invalid key, an oversize batch) come back as one clear error line; a server that is down, or
+that goes away in the middle of a run (a proxy that stops after 4 requests), makes `track log`
+retry and then fail clearly while the run stays complete locally, and `track sync` delivers or
+completes it later, a second sync creating nothing."""
+import http.server
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -168,5 +172,67 @@ def test_sync_completes_a_half_sent_run(server, outputs, alphaloom, tmp_path):
     again = alphaloom("track", "sync", "--from", local, "--to", server.url)
     assert "runs: 0 created, 0 completed, 1 already there" in again.stdout
     expect = expectation(server.url, "compat-resume", "resume-run", config, train, backtest, report, tracking,
+                         source_run_id=local_run_id)
+    check_with_mlflow(expect, tmp_path)
+
+
+class StoppingProxy:
+    """Forwards HTTP requests to a server and stops listening after `limit` of them: the server,
+    as the client sees it, goes away in the middle of a run."""
+
+    def __init__(self, upstream, limit):
+        self.upstream, self.limit, self.count = upstream, limit, 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def forward(self):
+                proxy.count += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                request = urllib.request.Request(proxy.upstream + self.path, data=body or None, method=self.command,
+                                                 headers={k: v for k, v in self.headers.items()
+                                                          if k.lower() in ("content-type", "authorization")})
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as answer:
+                        status, payload = answer.status, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, payload = error.code, error.read()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                if proxy.count >= proxy.limit:
+                    threading.Thread(target=proxy.close).start()
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = forward
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_server_stops_mid_run_then_sync_completes_it(server, outputs, alphaloom, tmp_path):
+    _, train, backtest, report = outputs
+    # get-by-name, create experiment, create run, one log-batch, then the server is gone.
+    proxy = StoppingProxy(server.url, limit=4)
+    tracking = {"uri": proxy.url, "experiment": "compat-midrun", "run_name": "midrun", "local_store": str(tmp_path / "local"),
+                "max_attempts": 2}
+    config, failed = log_run(alphaloom, tmp_path, outputs, tracking, check=False)
+    if proxy.count < proxy.limit:
+        proxy.close()
+    assert proxy.count == 4
+    assert failed.returncode == 7, failed.stderr
+    assert "failed 2 times" in failed.stderr and "is complete in" in failed.stderr and "track sync" in failed.stderr
+    local_run_id = next(p.name for p in (tmp_path / "local").glob("*/*") if len(p.name) == 32)
+    synced = alphaloom("track", "sync", "--from", tmp_path / "local", "--to", server.url)
+    assert "runs: 0 created, 1 completed, 0 already there" in synced.stdout
+    expect = expectation(server.url, "compat-midrun", "midrun", config, train, backtest, report, tracking,
                          source_run_id=local_run_id)
     check_with_mlflow(expect, tmp_path)
