@@ -402,12 +402,20 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
     runner.Record("report", "", "skipped", 0.0);
   }
 
+  const nlohmann::json backtest_summary = nlohmann::json::parse(data::ReadFileMaybeGzip(backtest_entry / "backtest" / "summary.json"));
+  const nlohmann::json train_metrics = nlohmann::json::parse(data::ReadFileMaybeGzip(train_entry / "metrics.json"));
+  const std::vector<metrics::GateResult> gate_results = metrics::EvaluateGates(plan.gates, backtest_summary);
+  LogInfo("promotion gates:\n{}", metrics::FormatGateResults(gate_results));
+  const bool gates_passed = std::all_of(gate_results.begin(), gate_results.end(),
+                                        [](const metrics::GateResult& result) { return result.passed; });
+
   // tracking: one MLflow run per distinct result (a rerun of an unchanged workflow logs nothing
   // new); the entry records the run, and is redone when that run has left the local store.
   nlohmann::json logged;
   if (plan.tracking.enabled) {
     const std::string key = StageKey("tracking").Add(backtest_key).Add(report_entry ? report_entry->string() : "")
-                                .Add(SectionText(root, "tracking")).Add(SectionText(root, "name")).Finish();
+                                .Add(SectionText(root, "tracking")).Add(SectionText(root, "name"))
+                                .Add(SectionText(root, "metrics")).Finish();
     bool reusable = false;
     if (cache.Has("tracking", key)) {
       const nlohmann::json previous = nlohmann::json::parse(data::ReadFileMaybeGzip(cache.Entry("tracking", key) / "run.json"));
@@ -424,7 +432,15 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
       record.train_dir = train_entry;
       record.backtest_dir = backtest_entry / "backtest";
       if (report_entry) record.report_dir = *report_entry / "report";
-      const LoggedRun run = LogRun(plan.tracking, record);
+      // An alias (e.g. production) is a promotion: it is set only when the gates pass, as
+      // `alphaloom models promote` does.
+      TrackingConfig tracking = plan.tracking;
+      if (!tracking.alias.empty() && !gates_passed) {
+        LogWarn("tracking.alias '{}' not set: the promotion gates failed (alphaloom models promote --force overrides)",
+                tracking.alias);
+        tracking.alias.clear();
+      }
+      const LoggedRun run = LogRun(tracking, record);
       nlohmann::json json = {{"experiment", run.experiment}, {"run_id", run.run_id},
                              {"local_root", fs::absolute(run.local_root).string()}, {"server_run_id", run.server_run_id}};
       if (run.version) json["version"] = *run.version;
@@ -479,10 +495,6 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
     runner.Record("store", "", "skipped", 0.0);
   }
 
-  const nlohmann::json backtest_summary = nlohmann::json::parse(data::ReadFileMaybeGzip(backtest_entry / "backtest" / "summary.json"));
-  const nlohmann::json train_metrics = nlohmann::json::parse(data::ReadFileMaybeGzip(train_entry / "metrics.json"));
-  const std::vector<metrics::GateResult> gate_results = metrics::EvaluateGates(plan.gates, backtest_summary);
-  LogInfo("promotion gates:\n{}", metrics::FormatGateResults(gate_results));
   RunOutcome outcome;
   outcome.run_dir = run_dir;
   nlohmann::ordered_json gates = nlohmann::ordered_json::array();
