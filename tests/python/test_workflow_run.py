@@ -193,7 +193,7 @@ def test_hybrid_strategy_tracking_and_store(alphaloom, planted, tmp_path):
     """strategy.kind: hybrid trades the strategy layer's target weights; the run is logged to an
     MLflow file store and its predictions and weights land in SQLite, once per distinct result."""
     db = tmp_path / "preds.db"
-    extra = f"""tracking: {{uri: {tmp_path / 'mlruns'}, experiment: hybrid, register_as: hybrid_model}}
+    extra = f"""tracking: {{uri: {tmp_path / 'mlruns'}, experiment: hybrid, register_as: hybrid_model, alias: production}}
 store: {{uri: 'sqlite:///{db}'}}"""
     workflow = write_workflow(planted, name="hybrid", model="{kind: ridge, params: {alpha: 10}}", extra=extra)
     workflow.write_text(workflow.read_text().replace(
@@ -208,14 +208,22 @@ store: {{uri: 'sqlite:///{db}'}}"""
     assert weights["weight"].between(0, 0.05 + 1e-12).all() and weights.groupby("datetime")["weight"].sum().max() <= 1 + 1e-9
     assert json.loads((run / "backtest" / "config.json").read_text())["strategy"] == "weights"
     assert result["mlflow"]["version"] == 1 and len(result["mlflow"]["run_id"]) == 32
+    # The alias is a promotion: with failed gates the version is registered but not aliased.
+    shown = alphaloom("models", "show", "hybrid_model", "--uri", tmp_path / "mlruns", "--version", 1)
+    assert result["gates_passed"] is False and "production" not in shown.stdout
+    passing = alphaloom("run", workflow, "--out", tmp_path / "passing", "--set",
+                        "metrics.gates={sortino_min: null, profit_factor_min: null, max_drawdown_max: null}")
+    assert passing.returncode == 0
+    shown = alphaloom("models", "show", "hybrid_model", "--uri", tmp_path / "mlruns", "--version", 2)
+    assert "production" in shown.stdout
     info = alphaloom("store", "info", "--uri", f"sqlite:///{db}").stdout
     oof_rows = len(pd.read_parquet(run / "signal.parquet"))
     assert f"preds: {oof_rows} rows" in info and f"target_weights: {len(weights)} rows" in info
-    # Unchanged rerun: no second MLflow run, no new model version.
+    # Unchanged rerun: no further MLflow run, no new model version.
     alphaloom("run", workflow)
     again = summary(planted, "hybrid")
     assert statuses(again)["tracking"] == "cached" and again["mlflow"] == result["mlflow"]
     experiment_dirs = [p for p in (tmp_path / "mlruns").iterdir() if p.name.isdigit() and p.name != "0"]
     assert len(experiment_dirs) == 1
     runs = [p for p in experiment_dirs[0].iterdir() if p.is_dir() and len(p.name) == 32]
-    assert len(runs) == 1
+    assert len(runs) == 2  # the failing-gates run and the passing one
