@@ -20,10 +20,10 @@ demo: setup
 	$(BIN) run examples/quickstart.yaml
 	$(BIN) predict --model runs/quickstart/model --data $(DEMO)/store --date 2024-12-31 --out $(DEMO)/predictions.csv
 
-## Every test: unit, integration, real-data, parity (ctest), then 60 s of each fuzz target.
+## Every test: unit, integration, real-data, parity (ctest), then 30 s of each fuzz target (make fuzz: longer).
 test: setup
 	cd $(BUILD) && ctest --output-on-failure -j 2
-	bash scripts/fuzz.sh 60
+	bash scripts/fuzz.sh 30
 
 fuzz: setup
 	bash scripts/fuzz.sh $${FUZZ_SECONDS:-300}
