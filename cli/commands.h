@@ -38,6 +38,7 @@ void AddBacktestCommand(CLI::App& app, const GlobalOptions& global);
 void AddReportCommand(CLI::App& app, const GlobalOptions& global);
 void AddRunCommand(CLI::App& app, const GlobalOptions& global);
 void AddCacheCommand(CLI::App& app, const GlobalOptions& global);
+void AddUpdateCommand(CLI::App& app, const GlobalOptions& global);
 void AddTrackCommand(CLI::App& app, const GlobalOptions& global);
 void AddModelsCommand(CLI::App& app, const GlobalOptions& global);
 void AddStoreCommand(CLI::App& app, const GlobalOptions& global);

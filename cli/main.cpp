@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   cli::AddReportCommand(app, global);
   cli::AddRunCommand(app, global);
   cli::AddCacheCommand(app, global);
+  cli::AddUpdateCommand(app, global);
   cli::AddTrackCommand(app, global);
   cli::AddModelsCommand(app, global);
   cli::AddStoreCommand(app, global);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "alphaloom/common/error.h"
@@ -60,6 +61,29 @@ std::string FactorSetHash(const factors::FactorSet& set) {
   return hasher.HexDigest();
 }
 
+namespace {
+
+// Rows follow the store's listing spans (instruments/all.txt), not the bars of the loaded range:
+// an instrument suspended on the last loaded date is still listed, so the features of a date come
+// out with the same rows whether the range ends there (a daily update) or later (a batch run).
+// Instruments the listing does not name (the benchmark) keep the spans of their bars.
+std::vector<expr::RowSpan> ListingSpans(const data::QlibStore& store, const data::Panel& panel) {
+  std::vector<expr::RowSpan> spans = expr::SpansFromPanel(panel);
+  std::map<std::string, const data::InstrumentSpan*> listed;
+  for (const data::InstrumentSpan& span : store.instruments()) listed[span.instrument] = &span;
+  const Calendar& calendar = panel.calendar();
+  for (size_t index = 0; index < panel.instruments().size(); ++index) {
+    const auto it = listed.find(panel.instruments()[index]);
+    if (it == listed.end() || calendar.size() == 0) continue;
+    const size_t first = calendar.LowerBound(it->second->start);
+    const size_t after_last = calendar.UpperBound(it->second->end);
+    spans[index] = first < after_last ? expr::RowSpan{first, after_last - 1, false} : expr::RowSpan{};
+  }
+  return spans;
+}
+
+}  // namespace
+
 expr::FeatureFrame ComputeFeatures(const data::QlibStore& store, std::span<const std::string> instruments,
                                    const factors::FactorSet& set, ThreadPool& pool, std::optional<Date> start,
                                    std::optional<Date> end) {
@@ -84,7 +108,7 @@ expr::FeatureFrame ComputeFeatures(const data::QlibStore& store, std::span<const
   const data::Panel panel = store.LoadPanel(fields, instruments, std::nullopt, end, true);
   expr::OutputRange range;
   if (start) range.begin = panel.calendar().LowerBound(*start);
-  return expr::Evaluate(program, panel, expr::SpansFromPanel(panel), pool, range);
+  return expr::Evaluate(program, panel, ListingSpans(store, panel), pool, range);
 }
 
 }  // namespace alphaloom::pipeline

@@ -28,6 +28,7 @@
 #include "alphaloom/pipeline/store_config.h"
 #include "alphaloom/pipeline/strategy.h"
 #include "alphaloom/pipeline/tracking.h"
+#include "alphaloom/pipeline/workflow_plan.h"
 #include "alphaloom/pipeline/train.h"
 #include "alphaloom/report/report.h"
 #include "alphaloom/store/sql_store.h"
@@ -38,91 +39,6 @@ namespace {
 
 constexpr std::array<std::string_view, 9> kStages = {"ingest",   "features", "labels",   "train",   "strategy",
                                                      "backtest", "report",   "tracking", "store"};
-
-// The YAML text of a section as read (after overrides): what a stage key hashes. An absent
-// section hashes as empty.
-std::string SectionText(const YAML::Node& root, std::string_view name) {
-  const YAML::Node node = root[std::string(name)];
-  return node ? YAML::Dump(node) : std::string();
-}
-
-struct IngestPlan {
-  data::IngestOptions options;
-  std::string section_text;
-};
-
-// Everything a run needs, read and checked before any stage starts.
-struct WorkflowPlan {
-  TrainConfig train;
-  std::optional<IngestPlan> ingest;
-  BacktestStageConfig backtest;
-  std::optional<HybridConfig> hybrid;  ///< strategy.kind: hybrid
-  std::vector<metrics::Gate> gates;
-  double trials = 1;                  ///< strategies tried, for the deflated Sharpe ratio
-  double trial_sharpe_variance = 0;   ///< variance of their annualized Sharpe ratios
-  bool report_html = true;
-  TrackingConfig tracking;
-  StoreConfig store;
-  fs::path output_dir = "runs";
-  fs::path cache_dir = ".alphaloom-cache";
-};
-
-WorkflowPlan ReadPlan(const YAML::Node& root, const std::string& source) {
-  WorkflowPlan plan;
-  plan.train = ReadTrainConfig(root, source);
-  ConfigSection top(root, "", source);
-  ConfigSection data_section = top.Child("data");
-  const YAML::Node ingest_node = data_section.Raw("ingest");
-  ConfigSection universe = top.Child("universe");
-  const std::string benchmark = universe.String("benchmark", "");
-  if (ingest_node && !ingest_node.IsNull()) {
-    ConfigSection ingest(ingest_node, "data.ingest", source);
-    IngestPlan ingest_plan;
-    data::IngestOptions& options = ingest_plan.options;
-    options.input = ingest.String("input", "");
-    if (options.input.empty()) throw Error(ErrorKind::kConfig, fmt::format("{}: missing (bar files to ingest)", ingest.Where("input")));
-    options.format = data::ParseFileFormat(ingest.Choice("format", "auto", {"auto", "csv", "parquet", "qlib"}));
-    options.skip_bad_files = ingest.Choice("on_error", "fail", {"fail", "skip"}) == "skip";
-    ingest.RejectUnknownKeys();
-    options.out = plan.train.store;
-    options.benchmark = benchmark;
-    ingest_plan.section_text = YAML::Dump(ingest_node) + "\nbenchmark: " + benchmark;
-    plan.ingest = std::move(ingest_plan);
-  } else if (!fs::is_directory(plan.train.store)) {
-    throw Error(ErrorKind::kNotFound, fmt::format("{}: {}: no such store directory (ingest bars first: data.ingest, "
-                                                  "or alphaloom ingest)", data_section.Where("store"), plan.train.store));
-  }
-  ConfigSection strategy = top.Child("strategy");
-  ConfigSection backtest = top.Child("backtest");
-  ConfigSection metrics_section = top.Child("metrics");
-  ReadTradingStrategy(strategy, plan.backtest);
-  if (plan.backtest.strategy == BacktestStrategy::kWeights) {
-    plan.hybrid = ReadHybridConfig(strategy);
-    plan.backtest.allow_short = !plan.hybrid->sizing.long_only;
-  }
-  ReadBacktestConfig(backtest, metrics_section, plan.backtest);
-  const YAML::Node gates = metrics_section.Raw("gates");
-  plan.gates = gates && !gates.IsNull() ? metrics::ParseGatesConfig(YAML::Dump(YAML::Node(root["metrics"])), source)
-                                        : metrics::DefaultGates();
-  plan.trials = metrics_section.Double("trials", plan.trials);
-  if (!(plan.trials >= 1)) throw Error(ErrorKind::kConfig, fmt::format("{}: must be >= 1", metrics_section.Where("trials")));
-  plan.trial_sharpe_variance = metrics_section.Double("trial_sharpe_variance", plan.trials > 1 ? std::nan("") : 0.0);
-  if (!(plan.trial_sharpe_variance >= 0)) {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: needed (>= 0) when trials > 1", metrics_section.Where("trial_sharpe_variance")));
-  }
-  metrics_section.RejectUnknownKeys();
-  ConfigSection report = top.Child("report");
-  plan.report_html = report.Bool("html", true);
-  report.RejectUnknownKeys();
-  plan.tracking = ReadTrackingConfig(root, source, plan.train.name);
-  ConfigSection store = top.Child("store");
-  plan.store = ReadStoreConfig(store);
-  ConfigSection output = top.Child("output");
-  plan.output_dir = output.String("dir", plan.output_dir.string());
-  plan.cache_dir = output.String("cache", plan.cache_dir.string());
-  output.RejectUnknownKeys();
-  return plan;
-}
 
 // Hard links where the file system allows them (cache entries are never modified in place, so
 // sharing their bytes is safe), copies elsewhere.
@@ -303,7 +219,7 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
   YAML::Node root = LoadYamlFile(request.workflow.string());
   ApplyOverrides(root, request.overrides);
   const std::string source = request.workflow.string();
-  const WorkflowPlan plan = ReadPlan(root, source);
+  const WorkflowPlan plan = ReadWorkflowPlan(root, source);
   std::optional<size_t> force_from;
   if (request.force) {
     const size_t index = StageRunner::StageIndex(*request.force);
@@ -321,18 +237,9 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
   // ingest: the store is the output; the entry records the store's fingerprint after ingest, so
   // a store changed or deleted since is ingested again.
   if (plan.ingest) {
-    const std::string key = StageKey("ingest").Add(InputFingerprint(plan.ingest->options.input)).Add(plan.ingest->section_text)
-                                .Add(train.store).Finish();
-    const fs::path stamp = cache.Entry("ingest", key) / "store_fingerprint";
-    const bool store_matches = cache.Has("ingest", key) && fs::exists(train.store) &&
-                               data::ReadFileMaybeGzip(stamp) == StoreFingerprint(train.store);
-    runner.Run("ingest", key, [&](const fs::path& staging) {
-      data::IngestOptions options = plan.ingest->options;
-      options.threads = pool.thread_count();
-      const data::IngestReport report = data::Ingest(options);
-      LogInfo("ingested {} files: {} instruments x {} dates", report.files, report.instruments, report.dates);
-      WriteFileAtomic(staging / "store_fingerprint", StoreFingerprint(train.store));
-    }, store_matches);
+    const IngestStage stage = PlanIngestStage(*plan.ingest, cache);
+    runner.Run("ingest", stage.key, [&](const fs::path& staging) { RunIngest(*plan.ingest, staging, pool); },
+               stage.store_matches);
   } else {
     runner.Record("ingest", "", "skipped", 0.0);
   }
