@@ -3,13 +3,15 @@
 // content hash of what they depend on, and the results gathered in one run folder.
 //
 //   ingest -> features -> labels -> train (folds, out-of-fold predictions) -> strategy (hybrid
-//   target weights) -> backtest -> report -> gates -> run folder
+//   target weights) -> backtest -> report -> gates -> tracking (MLflow) -> store (SQL) -> run folder
 //
 // Stage keys (stage_cache.h): ingest = bar files + data.ingest; features = store + factors +
 // universe + cv.end; labels = store + label + universe + cv.end; train = features + labels +
 // label + processors + cv + model; strategy = train + store + strategy; backtest = train +
-// strategy + store + strategy + backtest + metrics.preset; report = backtest + report. Rerunning an unchanged workflow recomputes
-// nothing; changing only the model retrains and re-backtests without recomputing features.
+// strategy stage + store + strategy and backtest sections + metrics.preset; report = backtest + report;
+// tracking = backtest + report + tracking + metrics + name; store = train + strategy + store.
+// Rerunning an unchanged workflow recomputes nothing; changing only the model retrains and
+// re-backtests without recomputing features.
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
