@@ -376,9 +376,7 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
                                                 data::ColumnRequest{"prob_up", data::ColumnType::kNumber}});
         const size_t rows = preds.rows();
         const std::string version = Sha256Hex(data::ReadFileMaybeGzip(train_entry / "model" / "ensemble.json")).substr(0, 12);
-        const std::string model_name = !plan.store.model_name.empty()      ? plan.store.model_name
-                                       : !plan.tracking.register_as.empty() ? plan.tracking.register_as
-                                                                            : train.name;
+        const std::string model_name = PredictionModelName(plan);
         preds.columns.push_back(data::TableColumn::Numbers("horizon", std::vector<double>(rows, train.label.horizons.front())));
         preds.columns.push_back(data::TableColumn::Strings("model_name", std::vector<std::string>(rows, model_name)));
         preds.columns.push_back(data::TableColumn::Strings("model_version", std::vector<std::string>(rows, version)));

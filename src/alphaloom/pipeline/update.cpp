@@ -178,9 +178,7 @@ UpdateOutcome RunDailyUpdate(const UpdateRequest& request, ThreadPool& pool) {
   const size_t weight_rows = weights.rows();
   weights.columns.push_back(data::TableColumn::Strings("strategy", std::vector<std::string>(weight_rows, strategy_name)));
 
-  const std::string model_name = !plan.store.model_name.empty()      ? plan.store.model_name
-                                 : !plan.tracking.register_as.empty() ? plan.tracking.register_as
-                                                                      : plan.train.name;
+  const std::string model_name = PredictionModelName(plan);
   predictions.columns.push_back(
       data::TableColumn::Strings("model_name", std::vector<std::string>(predictions.rows(), model_name)));
   if (plan.store.Writes(store::StoreTable::kPreds)) {

@@ -76,6 +76,12 @@ WorkflowPlan ReadWorkflowPlan(const YAML::Node& root, const std::string& source)
 }
 
 
+std::string PredictionModelName(const WorkflowPlan& plan) {
+  if (!plan.store.model_name.empty()) return plan.store.model_name;
+  if (!plan.tracking.register_as.empty()) return plan.tracking.register_as;
+  return plan.train.name;
+}
+
 IngestStage PlanIngestStage(const IngestPlan& ingest, const StageCache& cache) {
   const std::string& store = ingest.options.out.string();
   IngestStage stage;

@@ -58,6 +58,10 @@ IngestStage PlanIngestStage(const IngestPlan& ingest, const StageCache& cache);
 /// Ingests the bars into the store and records the store's fingerprint in `entry_dir`.
 void RunIngest(const IngestPlan& ingest, const std::filesystem::path& entry_dir, ThreadPool& pool);
 
+/// The model name written with predictions: store.model_name, else tracking.register_as, else
+/// the workflow's name.
+std::string PredictionModelName(const WorkflowPlan& plan);
+
 /// The YAML text of a section as read (overrides applied), empty when absent: what stage keys hash.
 std::string SectionText(const YAML::Node& root, std::string_view name);
 
