@@ -32,6 +32,8 @@ nlohmann::json ReadEnsemble(const std::filesystem::path& path, std::string& text
 
 }  // namespace
 
+std::string EnsembleVersion(std::string_view ensemble_json) { return Sha256Hex(ensemble_json).substr(0, 12); }
+
 data::Table Predict(const PredictRequest& request, ThreadPool& pool) {
   if (request.end < request.start) {
     throw Error(ErrorKind::kUsage, fmt::format("--end {} is before --start {}", request.end.ToString(), request.start.ToString()));
@@ -59,9 +61,7 @@ data::Table Predict(const PredictRequest& request, ThreadPool& pool) {
   } catch (const nlohmann::json::exception& error) {
     throw Error(ErrorKind::kData, fmt::format("{}: malformed: {}", ensemble_path.string(), error.what()));
   }
-  ContentHasher hasher;
-  hasher.Update(ensemble_text);
-  const std::string version = hasher.HexDigest().substr(0, 12);
+  const std::string version = EnsembleVersion(ensemble_text);
 
   const data::QlibStore store = data::QlibStore::Open(request.store);
   const std::vector<std::string> instruments =

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "alphaloom/common/thread_pool.h"
 #include "alphaloom/data/qlib_store.h"
@@ -17,6 +18,9 @@ struct PredictRequest {
   std::string instruments;          ///< empty: the universe the model was trained on
   Date start, end;                  ///< output dates, inclusive
 };
+
+/// The version of a fold ensemble: the first 12 hex digits of the SHA-256 of its ensemble.json text.
+std::string EnsembleVersion(std::string_view ensemble_json);
 
 /// Predictions for every (date, instrument) row with features in [start, end]:
 ///   datetime, instrument, horizon, yhat, yhat_std, prob_up, model_version

@@ -24,6 +24,7 @@
 #include "alphaloom/pipeline/backtest_stage.h"
 #include "alphaloom/pipeline/config_section.h"
 #include "alphaloom/pipeline/features.h"
+#include "alphaloom/pipeline/predict.h"
 #include "alphaloom/pipeline/stage_cache.h"
 #include "alphaloom/pipeline/store_config.h"
 #include "alphaloom/pipeline/strategy.h"
@@ -375,7 +376,7 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
                                                 data::ColumnRequest{"yhat", data::ColumnType::kNumber},
                                                 data::ColumnRequest{"prob_up", data::ColumnType::kNumber}});
         const size_t rows = preds.rows();
-        const std::string version = Sha256Hex(data::ReadFileMaybeGzip(train_entry / "model" / "ensemble.json")).substr(0, 12);
+        const std::string version = EnsembleVersion(data::ReadFileMaybeGzip(train_entry / "model" / "ensemble.json"));
         const std::string model_name = PredictionModelName(plan);
         preds.columns.push_back(data::TableColumn::Numbers("horizon", std::vector<double>(rows, train.label.horizons.front())));
         preds.columns.push_back(data::TableColumn::Strings("model_name", std::vector<std::string>(rows, model_name)));
