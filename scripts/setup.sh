@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything AlphaLoom needs and builds it. Idempotent: each step checks a stamp or
 # what is already installed and is skipped when nothing changed, so a second run takes seconds.
-#   scripts/setup.sh            Debian packages, .venv, .venv-qlib, native deps, build
+#   scripts/setup.sh            Debian packages, .venv, native deps, build (the reference venvs
+#                               .venv-qlib, -ref, -bt, -mlflow install in parallel with the build)
 #   scripts/setup.sh --no-build everything but the build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,22 +29,26 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Python environments (pinned) --------------------------------------------------------------
+# .venv comes first (the build links the Arrow and LightGBM libraries of its wheels); the four
+# reference environments are only needed by the tests and benchmarks, so when any of them is
+# missing they are created in parallel while the C++ build runs.
+venv_stale() {  # venv_stale DIR REQUIREMENTS: true when DIR is missing or older than REQUIREMENTS
+  [ ! -f "$1/.alphaloom-stamp" ] || [ "$(cat "$1/.alphaloom-stamp")" != "$(sha256sum "$2" | cut -d' ' -f1)" ]
+}
 make_venv() {  # make_venv DIR REQUIREMENTS
-  local dir=$1 req=$2 stamp="$1/.alphaloom-stamp" want
-  want=$(sha256sum "$req" | cut -d' ' -f1)
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  local dir=$1 req=$2
+  venv_stale "$dir" "$req" || return 0
   say "creating $dir from $req"
   rm -rf "$dir"
   python3 -m venv "$dir"
   "$dir/bin/pip" install -q --upgrade pip >/dev/null
   "$dir/bin/pip" install -q -r "$req"
-  echo "$want" > "$stamp"
+  sha256sum "$req" | cut -d' ' -f1 > "$dir/.alphaloom-stamp"
+  say "$dir ready ($SECONDS s since setup started)"
 }
 make_venv .venv requirements.txt
-make_venv .venv-qlib requirements-qlib.txt
-make_venv .venv-ref requirements-ref.txt
-make_venv .venv-bt requirements-backtest.txt
-make_venv .venv-mlflow requirements-mlflow.txt
+reference_venvs=(.venv-qlib:requirements-qlib.txt .venv-ref:requirements-ref.txt
+  .venv-bt:requirements-backtest.txt .venv-mlflow:requirements-mlflow.txt)
 
 # --- Native dependencies under .deps -----------------------------------------------------------
 deps=$root/.deps
@@ -75,11 +80,39 @@ if [ ! -f "$deps/lightgbm/include/LightGBM/c_api.h" ] || [ "$(cat "$deps/lightgb
 fi
 ln -sfn "$site/lightgbm/lib" "$deps/lightgbm/lib"
 
-# --- Build ------------------------------------------------------------------------------------
-if [ "$build" = 1 ]; then
+# --- Build, and the reference environments beside it ------------------------------------------
+build_project() {
   if [ ! -f build/build.ninja ]; then
     cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
   cmake --build build -j "$(nproc)"
+}
+stale=()
+for entry in "${reference_venvs[@]}"; do
+  venv_stale "${entry%%:*}" "${entry#*:}" && stale+=("$entry")
+done
+if [ ${#stale[@]} -eq 0 ]; then
+  [ "$build" = 1 ] && build_project
+else
+  pids=()
+  for entry in "${stale[@]}"; do
+    make_venv "${entry%%:*}" "${entry#*:}" &
+    pids+=($!)
+  done
+  build_status=0
+  if [ "$build" = 1 ]; then
+    say "building (log: build/setup-build.log) while the reference environments install"
+    mkdir -p build
+    build_project > build/setup-build.log 2>&1 || build_status=$?
+    tail -n 1 build/setup-build.log
+  fi
+  venv_status=0
+  for pid in "${pids[@]}"; do wait "$pid" || venv_status=1; done
+  if [ "$build_status" != 0 ]; then
+    tail -n 60 build/setup-build.log
+    say "build failed (full log: build/setup-build.log)"
+    exit 1
+  fi
+  [ "$venv_status" = 0 ] || { say "a Python environment failed to install (see above)"; exit 1; }
 fi
-say "ready"
+say "ready ($SECONDS s)"
