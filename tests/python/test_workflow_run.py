@@ -4,7 +4,8 @@ planted alpha recovered (and pure noise rejected) by the whole workflow.
 * Cache: a rerun of an unchanged workflow recomputes nothing; a changed model retrains without
   recomputing features or labels; --force recomputes a stage and every later one.
 * Crash safety: kill -9 during training leaves no run folder and no half-written cache entry; the
-  rerun resumes from the cached features and labels.
+  rerun resumes from the cached features and labels. The MLflow run ends KILLED (SIGINT/SIGTERM:
+  at once; kill -9: by the next run) or FAILED (an error in a stage).
 * Proof: on a market with a planted signal the out-of-sample IC is within 0.01 of the planted IC
   and the TopK-dropout book beats its benchmark net of costs; on a pure-noise market the deflated
   Sharpe ratio of the excess return is not significant.
@@ -127,13 +128,22 @@ def test_pure_noise_is_not_significant(alphaloom, tmp_path):
     assert result["significance"]["significant_at_95"] is False
 
 
-def test_kill_during_training_leaves_nothing_half_written(alphaloom, planted, tmp_path):
-    base = tmp_path
-    (base / "factors.txt").write_text(FACTORS)
-    os.symlink(planted / "raw", base / "raw")
-    slow = ("{kind: lightgbm, num_rounds: 3000, seed: 7, threads: 1, "
-            "params: {learning_rate: 0.01, num_leaves: 63, min_data_in_leaf: 20}}")
-    workflow = write_workflow(base, model=slow)
+SLOW_MODEL = ("{kind: lightgbm, num_rounds: 3000, seed: 7, threads: 1, "
+              "params: {learning_rate: 0.01, num_leaves: 63, min_data_in_leaf: 20}}")
+
+
+def mlflow_runs(root):
+    """run id -> (status name, tags) of every run in an MLflow file store."""
+    names = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
+    runs = {}
+    for meta in root.glob("*/*/meta.yaml"):
+        status = next(int(line.split(":")[1]) for line in meta.read_text().splitlines() if line.startswith("status:"))
+        tags = {tag.name: tag.read_text() for tag in (meta.parent / "tags").iterdir()}
+        runs[meta.parent.name] = (names[status], tags)
+    return runs
+
+
+def start_and_wait_for_training(workflow):
     process = subprocess.Popen([os.environ.get("ALPHALOOM_BINARY", "build/cli/alphaloom"), "run", str(workflow)],
                                stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 300
@@ -141,16 +151,66 @@ def test_kill_during_training_leaves_nothing_half_written(alphaloom, planted, tm
         if "train: computing" in line or time.time() > deadline:
             break
     time.sleep(2)
+    return process
+
+
+def test_kill_during_training_leaves_nothing_half_written(alphaloom, planted, tmp_path):
+    """kill -9: no run folder, no cache entry; the MLflow run it had opened stays RUNNING until the
+    next run of the workflow finds its process gone and ends it KILLED."""
+    base = tmp_path
+    (base / "factors.txt").write_text(FACTORS)
+    os.symlink(planted / "raw", base / "raw")
+    workflow = write_workflow(base, model=SLOW_MODEL, extra=f"tracking: {{uri: {base / 'mlruns'}, experiment: crash}}")
+    process = start_and_wait_for_training(workflow)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (base / "runs" / "wf").exists()
     train_entries = list((base / "cache" / "train").iterdir()) if (base / "cache" / "train").exists() else []
     assert all(".tmp-" in entry.name for entry in train_entries)  # only the staging directory, never an entry
+    [(killed_id, (status, tags))] = mlflow_runs(base / "mlruns").items()
+    assert status == "RUNNING" and tags["alphaloom.process"].split(":")[1] == str(process.pid)
     # The rerun resumes from the cached stages (a quicker model: --set changes only the train key).
-    alphaloom("run", workflow, "--set", "model.num_rounds=20")
+    rerun = alphaloom("run", workflow, "--set", "model.num_rounds=20")
     result = summary(base)
     assert statuses(result)["features"] == "cached" and statuses(result)["labels"] == "cached"
     assert statuses(result)["train"] == "computed"
+    runs = mlflow_runs(base / "mlruns")
+    assert runs[killed_id][0] == "KILLED" and "ended without closing the run" in runs[killed_id][1]["alphaloom.end_reason"]
+    assert f"MLflow run {killed_id} ended KILLED" in rerun.stderr
+    [finished] = [run_id for run_id in runs if run_id != killed_id]
+    assert runs[finished][0] == "FINISHED" and result["mlflow"]["run_id"] == finished
+
+
+@pytest.mark.parametrize("sent, code, reason", [(signal.SIGTERM, 143, "terminated (SIGTERM)"),
+                                                (signal.SIGINT, 130, "interrupted (SIGINT)")])
+def test_interrupted_run_ends_killed(alphaloom, planted, tmp_path, sent, code, reason):
+    base = tmp_path
+    (base / "factors.txt").write_text(FACTORS)
+    os.symlink(planted / "raw", base / "raw")
+    workflow = write_workflow(base, model=SLOW_MODEL, extra=f"tracking: {{uri: {base / 'mlruns'}, experiment: stop}}")
+    process = start_and_wait_for_training(workflow)
+    process.send_signal(sent)
+    assert process.wait(timeout=60) == code
+    [(status, tags)] = mlflow_runs(base / "mlruns").values()
+    assert status == "KILLED" and tags["alphaloom.end_reason"] == reason
+    assert not (base / "runs" / "wf").exists()
+
+
+def test_failing_stage_ends_the_run_failed(alphaloom, planted, tmp_path):
+    """An error after the run opened (here LightGBM refusing a parameter at training time) ends it
+    FAILED with the error as its reason; the command fails with the same one-line error."""
+    base = tmp_path
+    (base / "factors.txt").write_text(FACTORS)
+    os.symlink(planted / "raw", base / "raw")
+    model = "{kind: lightgbm, num_rounds: 20, params: {num_leaves: -5}}"
+    workflow = write_workflow(base, model=model, extra=f"tracking: {{uri: {base / 'mlruns'}, experiment: broken}}")
+    result = alphaloom("run", workflow, check=False)
+    assert result.returncode != 0
+    error = [line for line in result.stderr.splitlines() if line.startswith("alphaloom: error")]
+    assert len(error) == 1
+    [(status, tags)] = mlflow_runs(base / "mlruns").values()
+    assert status == "FAILED" and "num_leaves" in tags["alphaloom.end_reason"]
+    assert not (base / "runs" / "wf").exists()
 
 
 @pytest.mark.parametrize("edit, code, needle", [

@@ -1,5 +1,7 @@
 #include "alphaloom/common/log.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <mutex>
 
@@ -10,7 +12,11 @@ struct LogState {
   Verbosity verbosity = Verbosity::kNormal;
   LogFormat format = LogFormat::kText;
   std::mutex mutex;
+  std::string status;  ///< the status line shown on the terminal, empty when none
 };
+
+// Erases the status line from the terminal (carriage return, clear to end of line).
+constexpr std::string_view kClearLine = "\r\033[K";
 
 LogState& State() {
   static LogState state;
@@ -75,7 +81,24 @@ void LogLine(LogLevel level, std::string_view message) {
     line = fmt::format("{}: {}\n", LevelName(level), message);
   }
   std::lock_guard lock(state.mutex);
+  if (!state.status.empty()) std::fwrite(kClearLine.data(), 1, kClearLine.size(), stderr);
   std::fwrite(line.data(), 1, line.size(), stderr);
+  if (!state.status.empty()) std::fwrite(state.status.data(), 1, state.status.size(), stderr);
+  std::fflush(stderr);
+}
+
+bool StatusLineAvailable() {
+  return State().format == LogFormat::kText && State().verbosity != Verbosity::kQuiet && isatty(fileno(stderr)) == 1;
+}
+
+void SetStatusLine(std::string_view text) {
+  LogState& state = State();
+  std::lock_guard lock(state.mutex);
+  if (state.status.empty() && text.empty()) return;
+  state.status.assign(text);
+  std::fwrite(kClearLine.data(), 1, kClearLine.size(), stderr);
+  std::fwrite(state.status.data(), 1, state.status.size(), stderr);
+  std::fflush(stderr);
 }
 
 }  // namespace alphaloom

@@ -24,6 +24,14 @@ bool LogEnabled(LogLevel level);
 /// Writes one line (thread-safe). In JSON mode: {"level":"warn","msg":"..."}.
 void LogLine(LogLevel level, std::string_view message);
 
+/// True when stderr is a terminal showing text logs (not --quiet, not --log-json): then a status
+/// line may be drawn in place.
+bool StatusLineAvailable();
+
+/// Replaces the status line (one line, no newline) kept at the bottom of the terminal; log lines
+/// are written above it. Empty erases it. Callers check StatusLineAvailable() first.
+void SetStatusLine(std::string_view text);
+
 /// Escapes `text` for inclusion inside a JSON string literal.
 std::string JsonEscape(std::string_view text);
 

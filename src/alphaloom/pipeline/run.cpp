@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <mutex>
 
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/hash.h"
+#include "alphaloom/common/interrupt.h"
 #include "alphaloom/common/log.h"
 #include "alphaloom/data/csv_reader.h"
 #include "alphaloom/data/ingest.h"
@@ -130,7 +132,9 @@ std::string DateText(const std::optional<Date>& date) { return date ? date->ToSt
 // Runs each stage through the cache and records what happened, for the summary.
 class StageRunner {
  public:
-  StageRunner(const StageCache& cache, std::optional<size_t> force_from) : cache_(cache), force_from_(force_from) {}
+  /// `before_compute` (may be empty) is called before a stage up to tracking computes.
+  StageRunner(const StageCache& cache, std::optional<size_t> force_from, std::function<void()> before_compute)
+      : cache_(cache), force_from_(force_from), before_compute_(std::move(before_compute)) {}
 
   /// `reusable` false: an existing entry is stale for a reason its key cannot see.
   fs::path Run(std::string_view stage, const std::string& key, const std::function<void(const fs::path&)>& build,
@@ -144,6 +148,7 @@ class StageRunner {
       return cache_.Entry(stage, key);
     }
     LogInfo("{}: computing{}", label, forced ? " (forced)" : "");
+    if (before_compute_ && index <= StageIndex("tracking")) before_compute_();
     const auto started = std::chrono::steady_clock::now();
     fs::path entry = cache_.Build(stage, key, build);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -165,7 +170,37 @@ class StageRunner {
  private:
   const StageCache& cache_;
   std::optional<size_t> force_from_;
+  std::function<void()> before_compute_;
   nlohmann::ordered_json stages_ = nlohmann::ordered_json::object();
+};
+
+// The MLflow run of one `alphaloom run` while it computes: opened at the first stage that
+// computes (an unchanged rerun, all cached, opens none), completed by the tracking stage, ended
+// FAILED by an error and KILLED by SIGINT/SIGTERM (from the interrupt thread, hence the mutex).
+class TrackedRunLife {
+ public:
+  TrackedRunLife(const TrackingConfig& config, RunRecord record) : config_(config), record_(std::move(record)) {}
+
+  void Open() {
+    std::lock_guard lock(mutex_);
+    if (!run_) run_ = OpenTrackedRun(config_, record_);
+  }
+  /// The open run's id; empty when none was opened.
+  std::string run_id() {
+    std::lock_guard lock(mutex_);
+    return run_ ? run_->run_id : std::string();
+  }
+  /// Ends the open run (if any, and if still RUNNING) with `status`.
+  void End(track::RunStatus status, const std::string& reason, bool send) {
+    std::lock_guard lock(mutex_);
+    if (run_) EndTrackedRun(config_, *run_, status, reason, send);
+  }
+
+ private:
+  const TrackingConfig& config_;
+  const RunRecord record_;
+  std::mutex mutex_;
+  std::optional<OpenRun> run_;
 };
 
 }  // namespace
@@ -216,24 +251,15 @@ void ApplyOverrides(YAML::Node& root, const std::vector<std::string>& overrides)
   }
 }
 
-RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
-  YAML::Node root = LoadYamlFile(request.workflow.string());
-  ApplyOverrides(root, request.overrides);
-  const std::string source = request.workflow.string();
-  const WorkflowPlan plan = ReadWorkflowPlan(root, source);
-  std::optional<size_t> force_from;
-  if (request.force) {
-    const size_t index = StageRunner::StageIndex(*request.force);
-    if (index == kStages.size()) {
-      throw Error(ErrorKind::kUsage, fmt::format("--force: unknown stage '{}' (stages: {})", *request.force,
-                                                 fmt::join(kStages, ", ")));
-    }
-    force_from = index;
-  }
+namespace {
+
+// Every stage of a validated workflow; `life` (null without tracking) is the MLflow run.
+RunOutcome RunStages(const RunRequest& request, const YAML::Node& root, const WorkflowPlan& plan,
+                     std::optional<size_t> force_from, TrackedRunLife* life, ThreadPool& pool) {
   const TrainConfig& train = plan.train;
   const fs::path run_dir = request.out.empty() ? plan.output_dir / train.name : request.out;
   const StageCache cache(plan.cache_dir);
-  StageRunner runner(cache, force_from);
+  StageRunner runner(cache, force_from, life ? std::function<void()>([life] { life->Open(); }) : std::function<void()>());
 
   // ingest: the store is the output; the entry records the store's fingerprint after ingest, so
   // a store changed or deleted since is ingested again.
@@ -333,10 +359,13 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
         reusable = reusable || fs::is_directory(experiment.path() / previous.value("run_id", "-"));
       }
     }
+    // A run opened by an earlier stage that computed is completed, not left empty.
+    reusable = reusable && life->run_id().empty();
     const fs::path entry = runner.Run("tracking", key, [&](const fs::path& staging) {
       RunRecord record;
       record.workflow_path = request.workflow.string();
       record.workflow_text = YAML::Dump(root);
+      record.run_id = life->run_id();
       record.train_dir = train_entry;
       record.backtest_dir = backtest_entry / "backtest";
       if (report_entry) record.report_dir = *report_entry / "report";
@@ -437,6 +466,40 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
           outcome.summary["significance"]["deflated_sharpe_ratio"].dump(),
           outcome.gates_passed ? "passed" : "FAILED");
   return outcome;
+}
+
+}  // namespace
+
+RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
+  YAML::Node root = LoadYamlFile(request.workflow.string());
+  ApplyOverrides(root, request.overrides);
+  const WorkflowPlan plan = ReadWorkflowPlan(root, request.workflow.string());
+  std::optional<size_t> force_from;
+  if (request.force) {
+    const size_t index = StageRunner::StageIndex(*request.force);
+    if (index == kStages.size()) {
+      throw Error(ErrorKind::kUsage, fmt::format("--force: unknown stage '{}' (stages: {})", *request.force,
+                                                 fmt::join(kStages, ", ")));
+    }
+    force_from = index;
+  }
+  if (!plan.tracking.enabled) return RunStages(request, root, plan, force_from, nullptr, pool);
+
+  // A run of this experiment left RUNNING by a process killed outright is ended KILLED first.
+  MarkAbandonedRuns(plan.tracking);
+  RunRecord record;
+  record.workflow_path = request.workflow.string();
+  record.workflow_text = YAML::Dump(root);
+  TrackedRunLife life(plan.tracking, record);
+  InterruptWatcher watcher([&life](int signal) {
+    life.End(track::RunStatus::kKilled, signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)", false);
+  });
+  try {
+    return RunStages(request, root, plan, force_from, &life, pool);
+  } catch (const std::exception& error) {
+    life.End(track::RunStatus::kFailed, error.what(), true);
+    throw;
+  }
 }
 
 }  // namespace alphaloom::pipeline

@@ -16,6 +16,7 @@
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/hash.h"
 #include "alphaloom/common/log.h"
+#include "alphaloom/common/process.h"
 #include "alphaloom/pipeline/config_section.h"
 #include "alphaloom/track/file_store.h"
 #include "alphaloom/track/rest_store.h"
@@ -32,6 +33,11 @@ namespace {
 
 // Kept equal to the CLI's --version string.
 constexpr const char* kAlphaLoomVersion = "0.1.0";
+
+// The tag naming the process that owns a run while it runs (ProcessToken), and the one saying
+// why a run ended FAILED or KILLED.
+constexpr const char* kProcessTag = "alphaloom.process";
+constexpr const char* kEndReasonTag = "alphaloom.end_reason";
 
 json ReadJsonFile(const fs::path& path) {
   std::ifstream in(path);
@@ -162,6 +168,39 @@ std::string MlModelText(const std::string& run_id, const fs::path& model_dir, in
       utc.tm_sec, now % 1000);
 }
 
+// Starts the run of `record` with AlphaLoom's tags (version, config hash, git commit, and the
+// process that owns it while it runs).
+track::RunInfo StartTracked(track::Tracker& tracker, const TrackingConfig& config, const RunRecord& record, int64_t now) {
+  KeyValues tags = {{"alphaloom.version", kAlphaLoomVersion},
+                    {"alphaloom.config_sha256", Sha256Hex(record.workflow_text)},
+                    {"mlflow.source.name", "alphaloom"},
+                    {kProcessTag, ProcessToken()}};
+  std::string commit = record.git_commit.empty() ? GitCommit(fs::path(record.workflow_path).parent_path()) : record.git_commit;
+  if (!commit.empty()) tags.emplace_back("mlflow.source.git.commit", commit);
+  return tracker.StartRun(config.experiment, config.run_name, record.start_time_ms != 0 ? record.start_time_ms : now, tags);
+}
+
+// The local file store of `config` (the store itself, or the local copy beside a server).
+track::TrackerOptions LocalOptionsOf(const TrackingConfig& config) {
+  track::TrackerOptions options = TrackerOptionsOf(config);
+  if (track::IsServerUri(config.uri)) options.uri = config.local_store;
+  return options;
+}
+
+// Sends a run that ended in the local store to the server of `config`, if any; a failure is a
+// warning (the run is complete locally and `alphaloom track sync` sends it later).
+void SendEndedRun(const TrackingConfig& config, track::FileStoreTracker& local, const std::string& run_id) {
+  if (!track::IsServerUri(config.uri)) return;
+  try {
+    track::RestTracker remote(TrackerOptionsOf(config));
+    track::SyncSummary summary;
+    track::SyncRun(local, config.experiment, local.GetRun(run_id), remote, summary);
+  } catch (const std::exception& error) {
+    LogWarn("run {} not sent to {}: {} (`alphaloom track sync --from {} --to {}` sends it later)", run_id, config.uri,
+            error.what(), local.root().string(), config.uri);
+  }
+}
+
 // Everything but registration, into `tracker`; ends the run FAILED when anything throws.
 std::string LogInto(track::Tracker& tracker, const TrackingConfig& config, const RunRecord& record,
                     const track::TrackerOptions& options) {
@@ -172,13 +211,7 @@ std::string LogInto(track::Tracker& tracker, const TrackingConfig& config, const
     throw Error(ErrorKind::kIo, fmt::format("{}: not a backtest run folder (no summary.json)", record.backtest_dir->string()));
   }
   int64_t now = track::NowMillis(options);
-  KeyValues tags = {{"alphaloom.version", kAlphaLoomVersion},
-                    {"alphaloom.config_sha256", Sha256Hex(record.workflow_text)},
-                    {"mlflow.source.name", "alphaloom"}};
-  std::string commit = record.git_commit.empty() ? GitCommit(fs::path(record.workflow_path).parent_path()) : record.git_commit;
-  if (!commit.empty()) tags.emplace_back("mlflow.source.git.commit", commit);
-  track::RunInfo run = tracker.StartRun(config.experiment, config.run_name,
-                                        record.start_time_ms != 0 ? record.start_time_ms : now, tags);
+  track::RunInfo run = record.run_id.empty() ? StartTracked(tracker, config, record, now) : tracker.GetRun(record.run_id);
   fs::path scratch;
   try {
     KeyValues params = FlattenWorkflow(LoadYamlText(record.workflow_text, record.workflow_path));
@@ -314,6 +347,60 @@ LoggedRun LogRun(const TrackingConfig& config, const RunRecord& record) {
                                           logged.local_root.string(), config.uri));
   }
   return logged;
+}
+
+OpenRun OpenTrackedRun(const TrackingConfig& config, const RunRecord& record) {
+  const track::TrackerOptions options = LocalOptionsOf(config);
+  track::FileStoreTracker local(track::FileStoreRoot(options.uri), options);
+  const track::RunInfo run = StartTracked(local, config, record, track::NowMillis(options));
+  try {
+    local.LogParams(run.run_id, FlattenWorkflow(LoadYamlText(record.workflow_text, record.workflow_path)));
+  } catch (...) {
+    local.EndRun(run.run_id, track::RunStatus::kFailed, track::NowMillis(options));
+    throw;
+  }
+  LogInfo("MLflow run {} ({}) open in {}", run.run_id, config.experiment, local.root().string());
+  return {run.run_id, local.root()};
+}
+
+bool EndTrackedRun(const TrackingConfig& config, const OpenRun& run, track::RunStatus status, const std::string& reason,
+                   bool send) {
+  try {
+    const track::TrackerOptions options = LocalOptionsOf(config);
+    track::FileStoreTracker local(run.local_root, options);
+    if (local.GetRun(run.run_id).status != track::RunStatus::kRunning) return false;
+    local.SetTags(run.run_id, {{kEndReasonTag, reason}});
+    local.EndRun(run.run_id, status, track::NowMillis(options));
+    LogWarn("MLflow run {} ended {}: {}", run.run_id, track::RunStatusName(status), reason);
+    if (send) SendEndedRun(config, local, run.run_id);
+    return true;
+  } catch (const std::exception& error) {
+    LogWarn("MLflow run {}: could not end it {}: {}", run.run_id, track::RunStatusName(status), error.what());
+    return false;
+  }
+}
+
+int MarkAbandonedRuns(const TrackingConfig& config) {
+  const track::TrackerOptions options = LocalOptionsOf(config);
+  const fs::path root = track::FileStoreRoot(options.uri);
+  if (!fs::is_directory(root)) return 0;
+  track::FileStoreTracker local(root, options);
+  int marked = 0;
+  for (const track::ExperimentInfo& experiment : local.ListExperiments()) {
+    if (experiment.name != config.experiment) continue;
+    for (const track::RunInfo& run : local.ListRuns(experiment.experiment_id)) {
+      if (run.status != track::RunStatus::kRunning) continue;
+      std::string owner;
+      for (const auto& [key, value] : local.ReadTags(run.run_id)) {
+        if (key == kProcessTag) owner = value;
+      }
+      if (owner.empty() || ProcessMayBeAlive(owner)) continue;
+      const std::string reason = fmt::format("its process ({}) ended without closing the run (killed, or the machine "
+                                             "stopped)", owner);
+      if (EndTrackedRun(config, {run.run_id, root}, track::RunStatus::kKilled, reason, true)) ++marked;
+    }
+  }
+  return marked;
 }
 
 }  // namespace alphaloom::pipeline

@@ -1,7 +1,9 @@
 #pragma once
-// Logging a finished AlphaLoom run to MLflow: the workflow's `tracking:` section, and the one call
-// that turns a train output folder (and optionally a backtest run and its report) into an MLflow
-// run with params, tags, metric histories, artifacts and a registered model version.
+// Logging an AlphaLoom run to MLflow: the workflow's `tracking:` section; the run's life (opened
+// RUNNING when a workflow starts computing, ended FAILED on an error or KILLED on a signal, or by
+// the next run when its process was killed outright); and the one call that turns a train output
+// folder (and optionally a backtest run and its report) into a finished MLflow run with params,
+// tags, metric histories, artifacts and a registered model version.
 //
 //   tracking:
 //     uri: ./mlruns                 # path / file: URI (file store) or http(s):// (server)
@@ -53,6 +55,7 @@ struct RunRecord {
   std::string git_commit;                           ///< empty: looked up with git beside the workflow
   track::RunStatus status = track::RunStatus::kFinished;  ///< kFailed / kKilled for failed runs
   int64_t start_time_ms = 0;                        ///< 0: now
+  std::string run_id;                               ///< a run OpenTrackedRun opened; empty: start one
 };
 
 /// What LogRun did.
@@ -74,6 +77,30 @@ struct LoggedRun {
 /// leaves it complete locally: the Error(kExternal) then says so and names `alphaloom track sync`.
 /// An exception while logging ends the run FAILED before it propagates.
 LoggedRun LogRun(const TrackingConfig& config, const RunRecord& record);
+
+/// The MLflow run of a workflow while it computes, in the local file store (the store itself, or
+/// `local_store` beside a server).
+struct OpenRun {
+  std::string run_id;
+  std::filesystem::path local_root;
+};
+
+/// Opens the run of `record` RUNNING with the workflow's params and a tag naming this process
+/// (alphaloom.process), so that a failure or an interruption before LogRun stays on record; LogRun
+/// with record.run_id set completes it.
+OpenRun OpenTrackedRun(const TrackingConfig& config, const RunRecord& record);
+
+/// Ends `run` with `status` (kFailed, kKilled) and `reason` in tag alphaloom.end_reason, unless
+/// it has already ended; with `send` and a server uri, also tries to send it there. Never throws
+/// (failures are warnings: this runs on the way out of an error or a signal). True when it ended
+/// the run.
+bool EndTrackedRun(const TrackingConfig& config, const OpenRun& run, track::RunStatus status, const std::string& reason,
+                   bool send);
+
+/// Ends KILLED every run of config.experiment in the local store still RUNNING whose owning
+/// process (tag alphaloom.process) is gone from this host: a run whose process was killed with
+/// SIGKILL, which could not say so itself. Returns how many.
+int MarkAbandonedRuns(const TrackingConfig& config);
 
 /// The params of a workflow: every scalar leaf as "section.key.sub" (list items as "key.0"),
 /// with keys passed through track::SanitizeKey; a list of scalars is one param "a, b, c".

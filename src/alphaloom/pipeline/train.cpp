@@ -12,6 +12,7 @@
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/hash.h"
 #include "alphaloom/common/log.h"
+#include "alphaloom/common/progress.h"
 #include "alphaloom/cv/plan_report.h"
 #include "alphaloom/data/instrument_spec.h"
 #include "alphaloom/data/table_io.h"
@@ -268,6 +269,9 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
   std::vector<double> oof_fold, oof_score, oof_label, oof_target, oof_probability;
   size_t probability_width = 1;
   double fit_seconds = 0, predict_seconds = 0;
+  // The estimate of the time left counts rounds as if every fold ran all of them; early stopping
+  // makes it pessimistic.
+  Progress progress("training");
   for (size_t k = 0; k < plan.folds.size(); ++k) {
     const cv::Fold& fold = plan.folds[k];
     FoldData train = Gather(set, targets, fold.train);
@@ -285,11 +289,11 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
     if (valid) valid_matrix = model::LabeledMatrix{model::ViewOf(valid->x), valid->label, valid->weight};
     std::unique_ptr<model::Model> learner = model::MakeModel(spec);
     const size_t fold_number = k + 1, fold_count = plan.folds.size();
-    learner->SetRoundCallback([&, fold_number, fold_count](int round, int rounds, double loss) {
-      // A line every 25 rounds: progress on a terminal without flooding a log.
-      if (round % 25 != 0) return;
-      LogInfo("fold {}/{} {}: round {}/{}{}", fold_number, fold_count, fold.name, round, rounds,
-              std::isnan(loss) ? std::string() : fmt::format(", validation loss {:.6f}", loss));
+    learner->SetRoundCallback([&, k, fold_number, fold_count](int round, int rounds, double loss) {
+      const double done = (static_cast<double>(k) + static_cast<double>(round) / std::max(rounds, 1)) /
+                          static_cast<double>(fold_count);
+      progress.Update(done, fmt::format("fold {}/{} {}: round {}/{}{}", fold_number, fold_count, fold.name, round, rounds,
+                                        std::isnan(loss) ? std::string() : fmt::format(", validation loss {:.6f}", loss)));
     });
     const auto fit_started = std::chrono::steady_clock::now();
     learner->Fit(train_matrix, valid_matrix && spec.early_stopping_rounds > 0 ? &*valid_matrix : nullptr);
