@@ -325,10 +325,11 @@ store: {{uri: 'sqlite:///{db}', tables: [preds, target_weights]}}"""
     alphaloom("models", "promote", "daily_model", "--uri", tmp_path / "mlruns", "--version", 1, "--force")
     calendar = (planted / "store" / "calendars" / "day.txt").read_text().split()
     days = calendar[-3:]
-    for day in days:
+    # A first book two months earlier: the next update finds it although it is weeks back.
+    for day in [calendar[-40]] + days:
         alphaloom("update", workflow, "--date", day)
     alphaloom("store", "get", "--uri", f"sqlite:///{db}", "--table", "preds", "--out", tmp_path / "preds.csv")
-    alphaloom("store", "get", "--uri", f"sqlite:///{db}", "--table", "target_weights", "--start", days[0],
+    alphaloom("store", "get", "--uri", f"sqlite:///{db}", "--table", "target_weights", "--start", calendar[-40],
               "--out", tmp_path / "weights.csv")
     preds = pd.read_csv(tmp_path / "preds.csv")
     daily = preds[preds["datetime"].isin(days)].sort_values(["datetime", "instrument"]).reset_index(drop=True)
@@ -341,7 +342,8 @@ store: {{uri: 'sqlite:///{db}', tables: [preds, target_weights]}}"""
     assert (daily["yhat"].to_numpy() == batch["yhat"].to_numpy()).all()
     # TopK-dropout: 15 names a day, at most n_drop = 3 replaced from one day to the next.
     weights = pd.read_csv(tmp_path / "weights.csv")
-    books = [set(weights[(weights["datetime"] == day) & (weights["weight"] > 0)]["instrument"]) for day in days]
+    books = [set(weights[(weights["datetime"] == day) & (weights["weight"] > 0)]["instrument"])
+             for day in [calendar[-40]] + days]
     assert all(len(book) == 15 for book in books)
     assert all(len(books[i] - books[i + 1]) <= 3 for i in range(len(books) - 1))
     # Rerunning a date changes nothing.

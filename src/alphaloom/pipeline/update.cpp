@@ -44,24 +44,35 @@ std::pair<fs::path, std::string> ResolveModel(const UpdateRequest& request, cons
 }
 
 // The instruments held after the latest date before `date` with target weights of `strategy`.
+// The names `strategy` held (weight > 0) on its latest date before `date`. Reads a short window
+// first (the previous trading day is usually days away, not years), widening it only when the
+// window holds no row of the strategy, so a daily update does not read the whole history.
 std::vector<std::string> PreviousHoldings(store::SqlStore& sql, const std::string& strategy, Date date) {
-  store::StoreQuery query;
-  query.end = Date(date.days() - 1);
-  const data::Table rows = sql.Get(store::StoreTable::kTargetWeights, query);
-  if (rows.rows() == 0) return {};
-  const auto& dates = Column(rows, "datetime").dates;
-  const auto& names = Column(rows, "instrument").strings;
-  const auto& strategies = Column(rows, "strategy").strings;
-  const auto& weights = Column(rows, "weight").numbers;
-  std::optional<Date> latest;
-  for (size_t row = 0; row < rows.rows(); ++row) {
-    if (strategies[row] == strategy && (!latest || dates[row] > *latest)) latest = dates[row];
+  for (const int window_days : {10, 100, 1000, 0}) {
+    store::StoreQuery query;
+    query.end = Date(date.days() - 1);
+    if (window_days > 0) query.start = Date(date.days() - window_days);
+    const data::Table rows = sql.Get(store::StoreTable::kTargetWeights, query);
+    if (rows.rows() == 0) {
+      if (window_days == 0) return {};
+      continue;
+    }
+    const auto& dates = Column(rows, "datetime").dates;
+    const auto& names = Column(rows, "instrument").strings;
+    const auto& strategies = Column(rows, "strategy").strings;
+    const auto& weights = Column(rows, "weight").numbers;
+    std::optional<Date> latest;
+    for (size_t row = 0; row < rows.rows(); ++row) {
+      if (strategies[row] == strategy && (!latest || dates[row] > *latest)) latest = dates[row];
+    }
+    if (!latest) continue;
+    std::vector<std::string> held;
+    for (size_t row = 0; row < rows.rows(); ++row) {
+      if (dates[row] == *latest && strategies[row] == strategy && weights[row] > 0) held.push_back(names[row]);
+    }
+    return held;
   }
-  std::vector<std::string> held;
-  for (size_t row = 0; row < rows.rows(); ++row) {
-    if (latest && dates[row] == *latest && strategies[row] == strategy && weights[row] > 0) held.push_back(names[row]);
-  }
-  return held;
+  return {};
 }
 
 }  // namespace
