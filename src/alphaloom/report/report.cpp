@@ -74,7 +74,9 @@ std::string Table(const nlohmann::ordered_json& object, const std::string& title
   return html + "</table>\n";
 }
 
-void RunScript(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+}  // namespace
+
+void RunChartScript(const std::vector<std::string>& argv, const std::filesystem::path& log) {
   std::vector<char*> pointers;
   for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
   pointers.push_back(nullptr);
@@ -98,8 +100,6 @@ void RunScript(const std::vector<std::string>& argv, const std::filesystem::path
     throw Error(ErrorKind::kExternal, fmt::format("report chart script failed ({}): {}", argv[1], output));
   }
 }
-
-}  // namespace
 
 std::filesystem::path ReportPython(const ReportOptions& options) {
   if (!options.python.empty()) return options.python;
@@ -127,7 +127,7 @@ void WriteReport(const std::filesystem::path& run, const std::filesystem::path& 
     argv.push_back(options.importance);
   }
   try {
-    RunScript(argv, log);
+    RunChartScript(argv, log);
   } catch (...) {
     std::filesystem::remove(log);
     throw;

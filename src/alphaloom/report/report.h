@@ -4,6 +4,7 @@
 // summary numbers and the run's configuration as tables).
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace alphaloom::report {
 
@@ -17,6 +18,11 @@ struct ReportOptions {
 
 /// The interpreter WriteReport would run (see ReportOptions::python).
 std::filesystem::path ReportPython(const ReportOptions& options);
+
+/// Runs a chart script: `argv` is the interpreter, the script and its arguments; stdout and stderr
+/// go to `log`. Throws Error(kExternal) when the interpreter cannot be started, or with the log's
+/// last lines when the script exits with a failure.
+void RunChartScript(const std::vector<std::string>& argv, const std::filesystem::path& log);
 
 /// Writes `out`/index.html and the PNGs (equity vs benchmark, drawdown, rolling Sharpe, monthly
 /// returns, daily IC when the run has ic.csv, turnover, importance when given) from the run
