@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   cli::AddStoreCommand(app, global);
   cli::AddRegimeCommand(app, global);
   cli::AddStrategyCommand(app, global);
+  cli::AddInspectCommand(app, global);
 
   try {
     app.parse(argc, argv);
