@@ -218,12 +218,13 @@ def test_failing_stage_ends_the_run_failed(alphaloom, planted, tmp_path):
     ("label_typo", 3, "label.horizn: unknown key"),
     ("missing_store", 6, "data.store: "),
     ("unknown_set", 3, "factors.sets: unknown factor set 'nosuchset' (built in: alpha158, alpha360, cross, ta)"),
+    ("store: {uri: 'postgresql://alpha@127.0.0.1:1/none'}", 7, "cannot reach the PostgreSQL server"),
 ])
 def test_bad_workflows_fail_with_one_line_and_write_nothing(alphaloom, planted, tmp_path, edit, code, needle):
     base = tmp_path
     (base / "factors.txt").write_text(FACTORS)
     os.symlink(planted / "raw", base / "raw")
-    workflow = write_workflow(base, extra=edit if edit.startswith("modle") else "", ingest=False)
+    workflow = write_workflow(base, extra=edit if edit.startswith(("modle", "store")) else "", ingest=False)
     text = workflow.read_text()
     if edit == "label_typo":
         text = text.replace("horizon: 1", "horizn: 1")

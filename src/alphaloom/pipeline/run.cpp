@@ -35,6 +35,7 @@
 #include "alphaloom/pipeline/train.h"
 #include "alphaloom/report/report.h"
 #include "alphaloom/store/sql_store.h"
+#include "alphaloom/store/uri.h"
 
 namespace alphaloom::pipeline {
 namespace fs = std::filesystem;
@@ -482,6 +483,10 @@ RunOutcome RunWorkflow(const RunRequest& request, ThreadPool& pool) {
                                                  fmt::join(kStages, ", ")));
     }
     force_from = index;
+  }
+  // A PostgreSQL store that cannot be reached fails the run before anything is computed.
+  if (plan.store.enabled() && store::ParseStoreUri(plan.store.uri).backend == store::Backend::kPostgres) {
+    store::OpenStore(plan.store.uri);
   }
   if (!plan.tracking.enabled) return RunStages(request, root, plan, force_from, nullptr, pool);
 
