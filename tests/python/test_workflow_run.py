@@ -224,7 +224,9 @@ def test_bad_workflows_fail_with_one_line_and_write_nothing(alphaloom, planted, 
     base = tmp_path
     (base / "factors.txt").write_text(FACTORS)
     os.symlink(planted / "raw", base / "raw")
-    workflow = write_workflow(base, extra=edit if edit.startswith(("modle", "store")) else "", ingest=False)
+    # The store case ingests, so only the unreachable database can stop it (before ingest runs).
+    workflow = write_workflow(base, extra=edit if edit.startswith(("modle", "store")) else "",
+                              ingest=edit.startswith("store"))
     text = workflow.read_text()
     if edit == "label_typo":
         text = text.replace("horizon: 1", "horizn: 1")
@@ -239,7 +241,7 @@ def test_bad_workflows_fail_with_one_line_and_write_nothing(alphaloom, planted, 
     lines = [line for line in result.stderr.splitlines() if line.startswith("alphaloom: error")]
     assert len(lines) == 1 and needle in lines[0], result.stderr
     assert not (base / "runs").exists()
-    assert not (base / "cache" / "train").exists()
+    assert not (base / "cache" / "train").exists() and not (base / "cache" / "ingest").exists()
 
 
 def test_bad_overrides_and_force(alphaloom, planted, tmp_path):
