@@ -36,15 +36,15 @@ void RunPlan(const PlanArgs& args, const GlobalOptions& global) {
     frame = label::LabelFrame::Read(args.labels);
   } else {
     pipeline::ConfigSection data_section = top.Child("data");
-    const std::string store_dir = data_section.String("store", "");
-    data_section.Allow("ingest");
-    data_section.RejectUnknownKeys();
-    if (store_dir.empty()) {
+    if (!data_section.Has("store")) {
       throw Error(ErrorKind::kConfig, fmt::format("{}: missing (the store directory), or give --labels FILE",
                                                   data_section.Where("store")));
     }
+    const std::string store_dir = data_section.String("store");
+    data_section.Allow("ingest");
+    data_section.RejectUnknownKeys();
     pipeline::ConfigSection universe = top.Child("universe");
-    const std::string market = universe.String("market", "all");
+    const std::string market = universe.String("market");
     universe.Allow("benchmark");
     universe.RejectUnknownKeys();
     pipeline::ConfigSection label_section = top.Child("label");

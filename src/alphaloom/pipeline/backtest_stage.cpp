@@ -61,7 +61,7 @@ nlohmann::ordered_json BacktestConfigJson(const BacktestStageConfig& config) {
 }
 
 void ReadTradingStrategy(ConfigSection& strategy, BacktestStageConfig& config) {
-  const std::string kind = strategy.Choice("kind", "topk_dropout", {"topk_dropout", "quantile", "hybrid"});
+  const std::string kind = strategy.String("kind");
   if (kind == "hybrid") {
     config.strategy = BacktestStrategy::kWeights;
     return;
@@ -69,20 +69,19 @@ void ReadTradingStrategy(ConfigSection& strategy, BacktestStageConfig& config) {
   if (kind == "topk_dropout") {
     config.strategy = BacktestStrategy::kTopk;
     backtest::TopkDropoutOptions& topk = config.topk;
-    topk.topk = strategy.Int("topk", topk.topk);
-    topk.n_drop = strategy.Int("n_drop", topk.n_drop);
-    topk.risk_degree = strategy.Double("risk_degree", topk.risk_degree);
-    topk.hold_thresh = strategy.Int("hold_thresh", topk.hold_thresh);
-    topk.only_tradable = strategy.Bool("only_tradable", topk.only_tradable);
-    topk.forbid_all_trade_at_limit = strategy.Bool("forbid_all_trade_at_limit", topk.forbid_all_trade_at_limit);
-    topk.sizing = strategy.Choice("sizing", "cash", {"cash", "equity"}) == "equity" ? backtest::TopkSizing::kEquity
-                                                                                    : backtest::TopkSizing::kCash;
-    topk.python_slices = strategy.Bool("python_slices", topk.python_slices);
+    topk.topk = strategy.Int("topk");
+    topk.n_drop = strategy.Int("n_drop");
+    topk.risk_degree = strategy.Double("risk_degree");
+    topk.hold_thresh = strategy.Int("hold_thresh");
+    topk.only_tradable = strategy.Bool("only_tradable");
+    topk.forbid_all_trade_at_limit = strategy.Bool("forbid_all_trade_at_limit");
+    topk.sizing = strategy.String("sizing") == "equity" ? backtest::TopkSizing::kEquity : backtest::TopkSizing::kCash;
+    topk.python_slices = strategy.Bool("python_slices");
   } else {
     config.strategy = BacktestStrategy::kQuantile;
-    config.quantile.quantile = strategy.Double("quantile", config.quantile.quantile);
-    config.quantile.exposure = strategy.Double("exposure", config.quantile.exposure);
-    config.quantile.long_only = strategy.Bool("long_only", config.quantile.long_only);
+    config.quantile.quantile = strategy.Double("quantile");
+    config.quantile.exposure = strategy.Double("exposure");
+    config.quantile.long_only = strategy.Bool("long_only");
     config.options.exchange.allow_short = !config.quantile.long_only;
   }
   strategy.RejectUnknownKeys();
@@ -92,34 +91,24 @@ void ReadBacktestConfig(ConfigSection& backtest, ConfigSection& metrics, Backtes
   backtest::BacktestOptions& options = config.options;
   config.start = backtest.OptionalDate("start");
   config.end = backtest.OptionalDate("end");
-  options.initial_cash = backtest.Double("account", options.initial_cash);
-  options.timing = backtest.Choice("signal_timing", "previous_day", {"previous_day", "same_day_close"}) == "same_day_close"
-                       ? backtest::SignalTiming::kSameDayClose
-                       : backtest::SignalTiming::kPreviousDay;
-  const std::string deal_price = backtest.Choice("deal_price", "close", {"open", "close", "vwap"});
+  options.initial_cash = backtest.Double("account");
+  options.timing = backtest.String("signal_timing") == "same_day_close" ? backtest::SignalTiming::kSameDayClose
+                                                                        : backtest::SignalTiming::kPreviousDay;
+  const std::string deal_price = backtest.String("deal_price");
   options.exchange.deal_price = deal_price == "open"   ? backtest::DealPrice::kOpen
                                 : deal_price == "vwap" ? backtest::DealPrice::kVwap
                                                        : backtest::DealPrice::kClose;
-  options.exchange.open_cost = backtest.Double("open_cost", options.exchange.open_cost);
-  options.exchange.close_cost = backtest.Double("close_cost", options.exchange.close_cost);
-  options.exchange.min_cost = backtest.Double("min_cost", options.exchange.min_cost);
-  options.exchange.impact_cost = backtest.Double("impact_cost", options.exchange.impact_cost);
-  const YAML::Node limit = backtest.Raw("limit_threshold");
-  if (limit && limit.IsNull()) {
-    options.exchange.limit_threshold = std::nullopt;
-  } else {
-    options.exchange.limit_threshold = backtest.Double("limit_threshold", *options.exchange.limit_threshold);
-  }
-  options.exchange.limit_rule = backtest.Choice("limit_rule", "change", {"change", "open-gap"}) == "open-gap"
-                                    ? backtest::LimitRule::kOpenGap
-                                    : backtest::LimitRule::kChange;
-  options.exchange.trade_unit = backtest.Double("trade_unit", options.exchange.trade_unit);
-  config.ic = backtest.Bool("ic", config.ic);
+  options.exchange.open_cost = backtest.Double("open_cost");
+  options.exchange.close_cost = backtest.Double("close_cost");
+  options.exchange.min_cost = backtest.Double("min_cost");
+  options.exchange.impact_cost = backtest.Double("impact_cost");
+  options.exchange.limit_threshold = backtest.OptionalDouble("limit_threshold");
+  options.exchange.limit_rule =
+      backtest.String("limit_rule") == "open-gap" ? backtest::LimitRule::kOpenGap : backtest::LimitRule::kChange;
+  options.exchange.trade_unit = backtest.Double("trade_unit");
+  config.ic = backtest.Bool("ic");
   backtest.RejectUnknownKeys();
-
-  std::vector<std::string> presets;
-  for (const std::string_view name : metrics::PresetNames()) presets.emplace_back(name);
-  config.preset = metrics.Choice("preset", config.preset, presets);
+  config.preset = metrics.String("preset");
 }
 
 nlohmann::ordered_json RunBacktestStage(const BacktestStageConfig& config, const BacktestInputs& inputs,

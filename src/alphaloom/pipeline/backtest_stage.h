@@ -41,7 +41,7 @@ nlohmann::ordered_json BacktestConfigJson(const BacktestStageConfig& config);
 void ReadTradingStrategy(ConfigSection& strategy, BacktestStageConfig& config);
 
 /// Reads the workflow's `backtest` section, and preset (qlib | default) from `metrics`, into
-/// `config`. Keys and defaults: docs/workflow.md.
+/// `config`. Keys and defaults: the workflow key table (docs/workflow.md shows it).
 void ReadBacktestConfig(ConfigSection& backtest, ConfigSection& metrics, BacktestStageConfig& config);
 
 struct BacktestInputs {

@@ -9,27 +9,13 @@
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/hash.h"
 #include "alphaloom/common/log.h"
-#include "alphaloom/common/text.h"
 #include "alphaloom/expr/executor.h"
 
 namespace alphaloom::pipeline {
 
 factors::FactorSet ReadFactorConfig(ConfigSection& section) {
   factors::FactorSet set;
-  std::vector<std::string> names;
-  const YAML::Node sets = section.Raw("sets");
-  if (!sets || sets.IsNull()) {
-    names = {"alpha158"};
-  } else if (sets.IsSequence()) {
-    for (const auto& item : sets) {
-      if (!item.IsScalar()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected names", section.Where("sets")));
-      names.push_back(item.Scalar());
-    }
-  } else if (sets.IsScalar()) {
-    names = SplitCommas(sets.Scalar());
-  } else {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: expected a list of factor sets", section.Where("sets")));
-  }
+  const std::vector<std::string> names = section.Names("sets");
   for (const auto& name : names) {
     try {
       set.Append(factors::LoadFactorSet(name));

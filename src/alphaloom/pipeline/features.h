@@ -15,7 +15,8 @@
 namespace alphaloom::pipeline {
 
 /// Reads a factors section: `sets` (a list or comma-separated names of built-in sets or files
-/// of NAME = expression lines; default alpha158) and `extra` (a mapping NAME: expression).
+/// of NAME = expression lines) and `extra` (a mapping NAME: expression); defaults in the
+/// workflow key table.
 factors::FactorSet ReadFactorConfig(ConfigSection& section);
 
 /// A stable hash of the factor names and expressions (for model metadata).

@@ -30,14 +30,10 @@ struct LabelConfig {
   std::optional<label::WeightSpec> weights;
 };
 
-/// Reads a label section. Keys (kind decides which apply; any other key is an error):
-///   kind: forward | states | triple_barrier | meta          (default forward)
-///   forward, states: horizon (1, or a list: one label per horizon, e.g. [1, 3, 5]), form: qlib | close (qlib), normalize: none | cs_zscore | cs_rank,
-///                    price (close); states also thresholds (list), lowest
-///   triple_barrier, meta: volatility: ewm | book_daily | atr (ewm), span (100), atr_period (14),
-///                    profit_take (1), stop_loss (1), vertical_bars (5), min_ret (0),
-///                    timeout: sign | zero (sign), side (expression; required for meta)
-///   every kind: weights: none | uniqueness | attribution (none), decay (1)
+/// Reads a label section: kind (forward | states | triple_barrier | meta) decides which keys
+/// apply; keys, defaults and checks are the `label` rows of the workflow key table
+/// (`alphaloom config --describe label`). Beyond them: states take no normalize, meta needs a
+/// side, thresholds must be strictly increasing.
 LabelConfig ReadLabelConfig(ConfigSection& section);
 
 /// Computes the labels of `instruments` over the whole store calendar up to `end`, one frame per

@@ -14,23 +14,23 @@ void ReadSegment(ConfigSection& parent, std::string_view name, Date& start, Date
 
 SplitConfig ReadSplitConfig(ConfigSection& section) {
   SplitConfig config;
-  const std::string kind = section.Choice("kind", "walk_forward", {"walk_forward", "purged_kfold", "cpcv", "segments"});
+  const std::string kind = section.String("kind");
   if (kind == "walk_forward") {
     cv::WalkForwardSpec spec;
-    spec.expanding = section.Choice("train", "expanding", {"expanding", "rolling"}) == "expanding";
-    spec.train_days = section.Int("train_days", spec.train_days);
-    spec.test_days = section.Int("test_days", spec.test_days);
-    spec.step_days = section.Int("step_days", 0);
-    spec.gap_days = section.Int("embargo_days", 0);
-    spec.valid_days = section.Int("valid_days", 0);
+    spec.expanding = section.String("train") == "expanding";
+    spec.train_days = section.Int("train_days");
+    spec.test_days = section.Int("test_days");
+    spec.step_days = section.Int("step_days");
+    spec.gap_days = section.Int("embargo_days");
+    spec.valid_days = section.Int("valid_days");
     spec.first_test = section.OptionalDate("first_test");
     config.spec = spec;
   } else if (kind == "purged_kfold") {
-    config.spec = cv::PurgedKFoldSpec{section.Int("folds", 5), section.Double("embargo_pct", 0.01)};
+    config.spec = cv::PurgedKFoldSpec{section.Int("folds"), section.Double("embargo_pct")};
   } else if (kind == "cpcv") {
-    const int groups = section.Int("groups", 6);
-    const int test_groups = section.Int("test_groups", 2);
-    config.spec = cv::CpcvSpec{groups, test_groups, section.Double("embargo_pct", 0.01)};
+    const int groups = section.Int("groups");
+    const int test_groups = section.Int("test_groups");
+    config.spec = cv::CpcvSpec{groups, test_groups, section.Double("embargo_pct")};
   } else {
     cv::SegmentsSpec spec;
     ReadSegment(section, "train", spec.train_start, spec.train_end);
@@ -42,8 +42,8 @@ SplitConfig ReadSplitConfig(ConfigSection& section) {
       spec.valid_end = end;
     }
     section.Allow("valid");
-    spec.embargo_days = section.Int("embargo_days", 0);
-    spec.purge = section.Bool("purge", true);
+    spec.embargo_days = section.Int("embargo_days");
+    spec.purge = section.Bool("purge");
     config.spec = spec;
   }
   config.start = section.OptionalDate("start");

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "alphaloom/common/error.h"
-#include "alphaloom/common/text.h"
 
 namespace alphaloom::pipeline {
 
@@ -19,7 +18,7 @@ bool StoreConfig::Writes(store::StoreTable table) const {
 
 StoreConfig ReadStoreConfig(ConfigSection& section) {
   StoreConfig config;
-  config.uri = section.String("uri", "");
+  config.uri = section.String("uri");
   if (!config.uri.empty()) {
     try {
       store::ParseStoreUri(config.uri);
@@ -27,38 +26,21 @@ StoreConfig ReadStoreConfig(ConfigSection& section) {
       throw Error(ErrorKind::kConfig, fmt::format("{}: {}", section.Where("uri"), error.what()));
     }
   }
-  const YAML::Node tables = section.Raw("tables");
-  if (tables && !tables.IsNull()) {
-    std::vector<std::string> names;
-    if (tables.IsSequence()) {
-      for (const auto& item : tables) {
-        if (!item.IsScalar()) {
-          throw Error(ErrorKind::kConfig, fmt::format("{}: expected table names", section.Where("tables")));
-        }
-        names.push_back(item.Scalar());
-      }
-    } else if (tables.IsScalar()) {
-      names = SplitCommas(tables.Scalar());
-    } else {
-      throw Error(ErrorKind::kConfig, fmt::format("{}: expected a list of table names", section.Where("tables")));
+  config.preds = config.target_weights = config.features = config.labels = false;
+  for (const std::string& name : section.Names("tables")) {
+    const std::optional<store::StoreTable> table = store::FindTable(name);
+    if (!table) {
+      throw Error(ErrorKind::kConfig, fmt::format("{}: unknown table '{}' (features, labels, preds, target_weights)",
+                                                  section.Where("tables"), name));
     }
-    config.preds = config.target_weights = config.features = config.labels = false;
-    for (const std::string& name : names) {
-      const std::optional<store::StoreTable> table = store::FindTable(name);
-      if (!table) {
-        throw Error(ErrorKind::kConfig,
-                    fmt::format("{}: unknown table '{}' (features, labels, preds, target_weights)",
-                                section.Where("tables"), name));
-      }
-      switch (*table) {
-        case store::StoreTable::kFeatures: config.features = true; break;
-        case store::StoreTable::kLabels: config.labels = true; break;
-        case store::StoreTable::kPreds: config.preds = true; break;
-        case store::StoreTable::kTargetWeights: config.target_weights = true; break;
-      }
+    switch (*table) {
+      case store::StoreTable::kFeatures: config.features = true; break;
+      case store::StoreTable::kLabels: config.labels = true; break;
+      case store::StoreTable::kPreds: config.preds = true; break;
+      case store::StoreTable::kTargetWeights: config.target_weights = true; break;
     }
   }
-  config.model_name = section.String("model_name", "");
+  config.model_name = section.String("model_name");
   section.RejectUnknownKeys();
   return config;
 }

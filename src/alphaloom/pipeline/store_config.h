@@ -21,11 +21,7 @@ struct StoreConfig {
   bool Writes(store::StoreTable table) const;
 };
 
-/// Reads a store section:
-///   uri: sqlite:///relative.db | sqlite:////abs.db | PATH | postgresql://user@host:port/db   (none)
-///   tables: [preds, target_weights] (default), any of features, labels, preds, target_weights,
-///           as a list or a comma-separated string
-///   model_name: name written with every prediction (default: the workflow's model name)
+/// Reads a store section (uri, tables, model_name: the `store` rows of the workflow key table).
 /// The URI is parsed here, so a bad one fails with the file and line before any stage runs.
 /// Throws Error(kConfig) "file:line: store.key: ..." for a bad URI, an unknown table or key.
 StoreConfig ReadStoreConfig(ConfigSection& section);

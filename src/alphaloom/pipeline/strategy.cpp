@@ -32,33 +32,26 @@ void ValidateAt(ConfigSection& section, Validate&& validate) {
   }
 }
 
-std::vector<int> ReadWindows(ConfigSection& section, std::string_view key, const std::vector<int>& fallback) {
-  std::vector<double> defaults(fallback.begin(), fallback.end());
+std::vector<int> ReadWindows(ConfigSection& section, std::string_view key) {
   std::vector<int> windows;
-  for (double value : section.Doubles(key, defaults)) {
-    if (value != std::floor(value) || value < 1 || value > 100000) {
-      throw Error(ErrorKind::kConfig,
-                  fmt::format("{}: {} is not a window of whole bars >= 1", section.Where(key), value));
-    }
-    windows.push_back(static_cast<int>(value));
-  }
+  for (const double window : section.Doubles(key)) windows.push_back(static_cast<int>(window));
   return windows;
 }
 
 signal::RuleAlphaParams ReadSignals(ConfigSection section) {
   signal::RuleAlphaParams params;
-  params.trend_windows = ReadWindows(section, "trend_windows", params.trend_windows);
-  params.trend_scale = section.Double("trend_scale", params.trend_scale);
-  params.reversion_window = section.Int("reversion_window", params.reversion_window);
-  params.reversion_k = section.Double("reversion_k", params.reversion_k);
-  params.strong_trend_window = section.Int("strong_trend_window", params.strong_trend_window);
-  params.strong_trend = section.Double("strong_trend", params.strong_trend);
-  params.vol_window = section.Int("vol_window", params.vol_window);
-  params.vol_history = section.Int("vol_history", params.vol_history);
-  params.vol_scale = section.Double("vol_scale", params.vol_scale);
-  params.rs_windows = ReadWindows(section, "rs_windows", params.rs_windows);
-  params.rs_scale = section.Double("rs_scale", params.rs_scale);
-  params.realized_vol_window = section.Int("realized_vol_window", params.realized_vol_window);
+  params.trend_windows = ReadWindows(section, "trend_windows");
+  params.trend_scale = section.Double("trend_scale");
+  params.reversion_window = section.Int("reversion_window");
+  params.reversion_k = section.Double("reversion_k");
+  params.strong_trend_window = section.Int("strong_trend_window");
+  params.strong_trend = section.Double("strong_trend");
+  params.vol_window = section.Int("vol_window");
+  params.vol_history = section.Int("vol_history");
+  params.vol_scale = section.Double("vol_scale");
+  params.rs_windows = ReadWindows(section, "rs_windows");
+  params.rs_scale = section.Double("rs_scale");
+  params.realized_vol_window = section.Int("realized_vol_window");
   section.RejectUnknownKeys();
   ValidateAt(section, [&] { signal::ValidateRuleAlphaParams(params); });
   return params;
@@ -66,14 +59,14 @@ signal::RuleAlphaParams ReadSignals(ConfigSection section) {
 
 regime::RuleRegimeParams ReadRules(ConfigSection section) {
   regime::RuleRegimeParams params;
-  params.trend_window = section.Int("trend_window", params.trend_window);
-  params.trend_band = section.Double("trend_band", params.trend_band);
-  params.vol_window = section.Int("vol_window", params.vol_window);
-  params.high_vol = section.Double("high_vol", params.high_vol);
-  params.crash_vol = section.Double("crash_vol", params.crash_vol);
-  params.crash_window = section.Int("crash_window", params.crash_window);
-  params.crash_return = section.Double("crash_return", params.crash_return);
-  params.confirm_days = section.Int("confirm_days", params.confirm_days);
+  params.trend_window = section.Int("trend_window");
+  params.trend_band = section.Double("trend_band");
+  params.vol_window = section.Int("vol_window");
+  params.high_vol = section.Double("high_vol");
+  params.crash_vol = section.Double("crash_vol");
+  params.crash_window = section.Int("crash_window");
+  params.crash_return = section.Double("crash_return");
+  params.confirm_days = section.Int("confirm_days");
   section.RejectUnknownKeys();
   ValidateAt(section, [&] { regime::ValidateRuleRegimeParams(params); });
   return params;
@@ -81,16 +74,16 @@ regime::RuleRegimeParams ReadRules(ConfigSection section) {
 
 regime::HmmRegimeParams ReadHmm(ConfigSection section) {
   regime::HmmRegimeParams params;
-  params.states = section.Int("states", params.states);
-  params.min_train = section.Int("min_train", params.min_train);
-  params.refit_every = section.Int("refit_every", params.refit_every);
-  params.fit_window = section.Int("fit_window", params.fit_window);
-  params.return_scale = section.Double("return_scale", params.return_scale);
-  params.fit.n_iter = section.Int("n_iter", params.fit.n_iter);
-  params.fit.tol = section.Double("tol", params.fit.tol);
-  params.fit.covars_prior = section.Double("covars_prior", params.fit.covars_prior);
-  params.crash_vol = section.Double("crash_vol", params.crash_vol);
-  params.warm_start = section.Bool("warm_start", params.warm_start);
+  params.states = section.Int("states");
+  params.min_train = section.Int("min_train");
+  params.refit_every = section.Int("refit_every");
+  params.fit_window = section.Int("fit_window");
+  params.return_scale = section.Double("return_scale");
+  params.fit.n_iter = section.Int("n_iter");
+  params.fit.tol = section.Double("tol");
+  params.fit.covars_prior = section.Double("covars_prior");
+  params.crash_vol = section.Double("crash_vol");
+  params.warm_start = section.Bool("warm_start");
   section.RejectUnknownKeys();
   ValidateAt(section, [&] { regime::ValidateHmmRegimeParams(params); });
   return params;
@@ -100,17 +93,14 @@ regime::HmmRegimeParams ReadHmm(ConfigSection section) {
 template <class Read>
 void ForEachRole(ConfigSection& parent, std::string_view key, Read&& read) {
   ConfigSection roles = parent.Child(key);
-  for (size_t index = 0; index < regime::kRegimeCount; ++index) {
-    const std::string role(regime::kRegimeNames[index]);
-    if (roles.Has(role)) read(roles, role, index);
-  }
+  for (size_t index = 0; index < regime::kRegimeCount; ++index) read(roles, std::string(regime::kRegimeNames[index]), index);
   roles.RejectUnknownKeys();
 }
 
 portfolio::ComponentWeights ReadWeightSet(ConfigSection set, const std::string& where) {
   portfolio::ComponentWeights weights{};
   for (size_t component = 0; component < portfolio::kComponentCount; ++component) {
-    weights[component] = set.Double(portfolio::kComponentNames[component], 0);
+    weights[component] = set.Double(portfolio::kComponentNames[component]);
   }
   set.RejectUnknownKeys();
   portfolio::ValidateComponentWeights(weights, where);
@@ -118,49 +108,41 @@ portfolio::ComponentWeights ReadWeightSet(ConfigSection set, const std::string& 
 }
 
 void ReadMeta(ConfigSection section, const RegimeConfig& regime_config, HybridConfig& config) {
-  const std::string ml = section.Choice("ml_signal", "prob_up", {"prob_up", "bet_size", "yhat_rank"});
+  const std::string ml = section.String("ml_signal");
   config.ml_signal = ml == "prob_up" ? MlSignal::kProbUp : ml == "bet_size" ? MlSignal::kBetSize : MlSignal::kYhatRank;
-  config.bet_step = section.Double("bet_step", 0);
-  if (!(config.bet_step >= 0 && config.bet_step <= 1)) {
-    throw Error(ErrorKind::kConfig,
-                fmt::format("{}: must be in [0, 1] (0 = no discretization)", section.Where("bet_step")));
-  }
-  config.horizon = section.Int("horizon", 1);
-  const YAML::Node raw = section.Raw("weights");
+  config.bet_step = section.Double("bet_step");
+  config.horizon = section.Int("horizon");
   ConfigSection weights = section.Child("weights");
-  if (raw && raw.IsMap()) {
-    for (const auto& item : raw) {
-      const std::string label = item.first.Scalar();
-      if (label == "default") {
-        config.meta.default_weights = ReadWeightSet(weights.Child(label), weights.Where(label));
-        continue;
-      }
-      const auto found = std::find(regime_config.labels.begin(), regime_config.labels.end(), label);
-      if (found == regime_config.labels.end()) {
-        throw Error(ErrorKind::kConfig,
-                    fmt::format("{}: unknown regime label '{}' (labels: {}, or default)", weights.Where(label), label,
-                                fmt::join(regime_config.labels, ", ")));
-      }
-      const size_t index = static_cast<size_t>(found - regime_config.labels.begin());
-      config.meta.regime_weights[index] = ReadWeightSet(weights.Child(label), weights.Where(label));
+  for (const std::string& label : weights.Keys()) {
+    if (label == "default") {
+      config.meta.default_weights = ReadWeightSet(weights.Child(label), weights.Where(label));
+      continue;
     }
+    const auto found = std::find(regime_config.labels.begin(), regime_config.labels.end(), label);
+    if (found == regime_config.labels.end()) {
+      throw Error(ErrorKind::kConfig,
+                  fmt::format("{}: unknown regime label '{}' (labels: {}, or default)", weights.Where(label), label,
+                              fmt::join(regime_config.labels, ", ")));
+    }
+    const size_t index = static_cast<size_t>(found - regime_config.labels.begin());
+    config.meta.regime_weights[index] = ReadWeightSet(weights.Child(label), weights.Where(label));
   }
   section.RejectUnknownKeys();
 }
 
 portfolio::SizingConfig ReadSizing(ConfigSection section) {
   portfolio::SizingConfig sizing;
-  const std::string method = section.Choice("method", "vol_target", {"vol_target", "kelly"});
+  const std::string method = section.String("method");
   sizing.method = method == "kelly" ? portfolio::SizingMethod::kKelly : portfolio::SizingMethod::kVolTarget;
-  sizing.target_vol = section.Double("target_vol", sizing.target_vol);
-  sizing.min_vol = section.Double("min_vol", sizing.min_vol);
-  sizing.max_weight = section.Double("max_weight", sizing.max_weight);
-  sizing.max_gross = section.Double("max_gross", sizing.max_gross);
-  sizing.max_net = section.Double("max_net", sizing.max_net);
-  sizing.long_only = section.Bool("long_only", sizing.long_only);
-  sizing.min_abs_score = section.Double("min_abs_score", sizing.min_abs_score);
-  sizing.kelly_fraction = section.Double("kelly_fraction", sizing.kelly_fraction);
-  sizing.kelly_edge = section.Double("kelly_edge", sizing.kelly_edge);
+  sizing.target_vol = section.Double("target_vol");
+  sizing.min_vol = section.Double("min_vol");
+  sizing.max_weight = section.Double("max_weight");
+  sizing.max_gross = section.Double("max_gross");
+  sizing.max_net = section.Double("max_net");
+  sizing.long_only = section.Bool("long_only");
+  sizing.min_abs_score = section.Double("min_abs_score");
+  sizing.kelly_fraction = section.Double("kelly_fraction");
+  sizing.kelly_edge = section.Double("kelly_edge");
   section.RejectUnknownKeys();
   ValidateAt(section, [&] { portfolio::ValidateSizingConfig(sizing); });
   return sizing;
@@ -261,15 +243,15 @@ std::vector<double> MlScores(const HybridConfig& config, const data::Table& pred
 
 RegimeConfig ReadRegimeConfig(ConfigSection& section) {
   RegimeConfig config;
-  const std::string method = section.Choice("method", "rules", {"rules", "hmm"});
+  const std::string method = section.String("method");
   config.method = method == "hmm" ? RegimeMethod::kHmm : RegimeMethod::kRules;
   config.rules = ReadRules(section.Child("rules"));
   config.hmm = ReadHmm(section.Child("hmm"));
   ForEachRole(section, "ids", [&](ConfigSection& roles, const std::string& role, size_t index) {
-    config.ids[index] = roles.Int(role, config.ids[index]);
+    config.ids[index] = roles.Int(role);
   });
   ForEachRole(section, "labels", [&](ConfigSection& roles, const std::string& role, size_t index) {
-    config.labels[index] = roles.String(role, config.labels[index]);
+    config.labels[index] = roles.String(role);
     if (config.labels[index].empty() || config.labels[index] == "default") {
       throw Error(ErrorKind::kConfig,
                   fmt::format("{}: a label must be a non-empty name other than 'default'", roles.Where(role)));
@@ -293,7 +275,7 @@ RegimeConfig ReadRegimeConfig(ConfigSection& section) {
 }
 
 HybridConfig ReadHybridConfig(ConfigSection& section) {
-  const std::string kind = section.String("kind", "");
+  const std::string kind = section.String("kind");
   if (kind != "hybrid") {
     throw Error(ErrorKind::kConfig,
                 fmt::format("{}: '{}' is not read here (expected hybrid)", section.Where("kind"), kind));

@@ -259,21 +259,21 @@ std::string LogInto(track::Tracker& tracker, const TrackingConfig& config, const
 
 }  // namespace
 
-TrackingConfig ReadTrackingConfig(const YAML::Node& root, const std::string& source, const std::string& workflow_name) {
+TrackingConfig ReadTrackingConfig(const YAML::Node& root, const std::string& source, const std::string& workflow_name,
+                                  bool require_token) {
   TrackingConfig config;
   YAML::Node node = root.IsMap() ? root["tracking"] : YAML::Node();
   config.enabled = node.IsDefined() && !node.IsNull();
   ConfigSection section(config.enabled ? node : YAML::Node(), "tracking", source);
-  config.uri = section.String("uri", "./mlruns");
-  config.experiment = section.String("experiment", workflow_name);
-  config.run_name = section.String("run_name", workflow_name);
-  config.register_as = section.String("register_as", "");
-  config.alias = section.String("alias", "");
-  config.token_env = section.String("token_env", "");
-  config.local_store = section.String("local_store", "./mlruns");
-  config.max_attempts = section.Int("max_attempts", 5);
+  config.uri = section.String("uri");
+  config.experiment = section.Has("experiment") ? section.String("experiment") : workflow_name;
+  config.run_name = section.Has("run_name") ? section.String("run_name") : workflow_name;
+  config.register_as = section.String("register_as");
+  config.alias = section.String("alias");
+  config.token_env = section.String("token_env");
+  config.local_store = section.String("local_store");
+  config.max_attempts = section.Int("max_attempts");
   section.RejectUnknownKeys();
-  if (config.max_attempts < 1) throw Error(ErrorKind::kConfig, section.Where("max_attempts") + ": must be at least 1");
   if (config.experiment.empty()) config.experiment = "Default";
   auto check = [&](const char* key, const std::function<void()>& validate) {
     try {
@@ -288,10 +288,13 @@ TrackingConfig ReadTrackingConfig(const YAML::Node& root, const std::string& sou
   if (!config.token_env.empty()) {
     const char* token = std::getenv(config.token_env.c_str());
     if (token == nullptr || *token == '\0') {
-      throw Error(ErrorKind::kConfig, fmt::format("{}: environment variable {} is not set", section.Where("token_env"),
-                                                  config.token_env));
+      const std::string problem =
+          fmt::format("{}: environment variable {} is not set", section.Where("token_env"), config.token_env);
+      if (require_token) throw Error(ErrorKind::kConfig, problem);
+      LogWarn("{}", problem);
+    } else {
+      config.token = token;
     }
-    config.token = token;
   }
   if (const char* user = std::getenv("USER")) config.user = user;
   return config;

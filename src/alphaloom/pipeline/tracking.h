@@ -42,8 +42,10 @@ struct TrackingConfig {
 
 /// Reads `tracking:` of a workflow (absent: enabled = false with defaults), checking every key;
 /// `workflow_name` is the workflow's `name`. Reads the token from the environment variable named
-/// by token_env (Error(kConfig) when that variable is unset or empty). `source` names the file.
-TrackingConfig ReadTrackingConfig(const YAML::Node& root, const std::string& source, const std::string& workflow_name);
+/// by token_env (Error(kConfig) when that variable is unset or empty, or only a warning when
+/// `require_token` is false). `source` names the file.
+TrackingConfig ReadTrackingConfig(const YAML::Node& root, const std::string& source, const std::string& workflow_name,
+                                  bool require_token = true);
 
 /// What to log for one run.
 struct RunRecord {

@@ -27,7 +27,7 @@ namespace alphaloom::pipeline {
 namespace {
 
 std::vector<dataset::ProcessorStep> ReadProcessors(ConfigSection& section) {
-  section.Choice("fit_on", "train", {"train"});
+  section.String("fit_on");
   std::vector<dataset::ProcessorStep> steps;
   const YAML::Node list = section.Raw("steps");
   if (!list || list.IsNull()) {
@@ -56,8 +56,8 @@ std::vector<dataset::ProcessorStep> ReadProcessors(ConfigSection& section) {
       throw Error(ErrorKind::kConfig, fmt::format("{}: {}", section.Where("steps"), error.what()));
     }
     ConfigSection step_section(params, "processors.steps." + name, section.source());
-    if (step.kind == dataset::ProcessorKind::kFillNa) step.fill_value = step_section.Double("value", 0.0);
-    if (step.kind == dataset::ProcessorKind::kRobustZScore) step.clip = step_section.Bool("clip", true);
+    if (step.kind == dataset::ProcessorKind::kFillNa) step.fill_value = step_section.Double("value");
+    if (step.kind == dataset::ProcessorKind::kRobustZScore) step.clip = step_section.Bool("clip");
     step_section.RejectUnknownKeys();
     steps.push_back(step);
   }
@@ -67,16 +67,13 @@ std::vector<dataset::ProcessorStep> ReadProcessors(ConfigSection& section) {
 
 model::ModelSpec ReadModel(ConfigSection& section) {
   model::ModelSpec spec;
-  std::vector<std::string> backends;
-  for (const auto& backend : model::Backends()) backends.emplace_back(backend.name);
-  spec.backend = section.Choice("kind", "lightgbm", backends);
-  spec.objective = model::ParseObjective(
-      section.Choice("objective", "regression", {"regression", "huber", "binary", "multiclass"}));
-  spec.num_class = section.Int("num_class", 0);
-  spec.num_rounds = section.Int("num_rounds", spec.num_rounds);
-  spec.early_stopping_rounds = section.Int("early_stopping", 0);
-  spec.seed = section.Int("seed", 0);
-  spec.threads = section.Int("threads", 1);
+  spec.backend = section.String("kind");
+  spec.objective = model::ParseObjective(section.String("objective"));
+  spec.num_class = section.Int("num_class");
+  spec.num_rounds = section.Int("num_rounds");
+  spec.early_stopping_rounds = section.Int("early_stopping");
+  spec.seed = section.Int("seed");
+  spec.threads = section.Int("threads");
   const YAML::Node params = section.Raw("params");
   if (params && !params.IsNull()) {
     if (!params.IsMap()) throw Error(ErrorKind::kConfig, fmt::format("{}: expected name: value pairs", section.Where("params")));
@@ -135,14 +132,13 @@ TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source) {
   for (const auto& section : WorkflowSections()) top.Allow(section);
   top.RejectUnknownKeys();
   TrainConfig config;
-  config.name = top.String("name", config.name);
+  config.name = top.String("name");
   ConfigSection data = top.Child("data");
-  config.store = data.String("store", "");
+  config.store = data.String("store");
   data.Allow("ingest");
   data.RejectUnknownKeys();
-  if (config.store.empty()) throw Error(ErrorKind::kConfig, fmt::format("{}: missing (the store directory)", data.Where("store")));
   ConfigSection universe = top.Child("universe");
-  config.market = universe.String("market", "all");
+  config.market = universe.String("market");
   universe.Allow("benchmark");
   universe.RejectUnknownKeys();
   ConfigSection factors = top.Child("factors");

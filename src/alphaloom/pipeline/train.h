@@ -29,11 +29,10 @@ struct TrainConfig {
 };
 
 /// Reads name, data, universe, factors, label, processors, cv and model, checking every key
-/// (other workflow sections are allowed and ignored). `source` names the file in messages.
+/// against the workflow key table (other workflow sections are allowed and ignored), e.g.
 ///   processors: {fit_on: train, steps: [dropna_label, robust_zscore, {fillna: {value: 0}}, ...]}
-///   model: {kind: lightgbm | xgboost | ridge, objective: regression | huber | binary |
-///           multiclass, num_class, num_rounds (100), early_stopping (0), seed (0), threads (1),
-///           params: {library parameter: value}}
+///   model: {kind: lightgbm, num_rounds: 300, early_stopping: 30, params: {num_leaves: 63}}
+/// `source` names the file in messages.
 TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source);
 
 /// Called after each fold with its name and scores (for progress on a terminal).

@@ -1,11 +1,15 @@
 #include "alphaloom/pipeline/workflow.h"
 
+#include "alphaloom/pipeline/workflow_keys.h"
+
 namespace alphaloom::pipeline {
 
 const std::vector<std::string>& WorkflowSections() {
-  static const std::vector<std::string> sections = {"name",     "data",     "universe", "factors", "label",
-                                                    "processors", "cv",     "model",    "strategy", "backtest",
-                                                    "metrics",  "tracking", "store",    "report", "output"};
+  static const std::vector<std::string> sections = [] {
+    std::vector<std::string> names;
+    for (const WorkflowKey* key : SectionKeys("", "")) names.emplace_back(key->path);
+    return names;
+  }();
   return sections;
 }
 

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
 #include "alphaloom/common/log.h"
@@ -18,30 +16,30 @@ std::string SectionText(const YAML::Node& root, std::string_view name) {
   return node ? YAML::Dump(node) : std::string();
 }
 
-WorkflowPlan ReadWorkflowPlan(const YAML::Node& root, const std::string& source) {
+WorkflowPlan ReadWorkflowPlan(const YAML::Node& root, const std::string& source, PlanEnvironment environment) {
   WorkflowPlan plan;
   plan.train = ReadTrainConfig(root, source);
   ConfigSection top(root, "", source);
   ConfigSection data_section = top.Child("data");
-  const YAML::Node ingest_node = data_section.Raw("ingest");
   ConfigSection universe = top.Child("universe");
-  const std::string benchmark = universe.String("benchmark", "");
-  if (ingest_node && !ingest_node.IsNull()) {
-    ConfigSection ingest(ingest_node, "data.ingest", source);
+  const std::string benchmark = universe.String("benchmark");
+  if (data_section.Has("ingest")) {
+    ConfigSection ingest = data_section.Child("ingest");
     IngestPlan ingest_plan;
     data::IngestOptions& options = ingest_plan.options;
-    options.input = ingest.String("input", "");
-    if (options.input.empty()) throw Error(ErrorKind::kConfig, fmt::format("{}: missing (bar files to ingest)", ingest.Where("input")));
-    options.format = data::ParseFileFormat(ingest.Choice("format", "auto", {"auto", "csv", "parquet", "qlib"}));
-    options.skip_bad_files = ingest.Choice("on_error", "fail", {"fail", "skip"}) == "skip";
+    options.input = ingest.String("input");
+    options.format = data::ParseFileFormat(ingest.String("format"));
+    options.skip_bad_files = ingest.String("on_error") == "skip";
     ingest.RejectUnknownKeys();
     options.out = plan.train.store;
     options.benchmark = benchmark;
-    ingest_plan.section_text = YAML::Dump(ingest_node) + "\nbenchmark: " + benchmark;
+    ingest_plan.section_text = SectionText(root["data"], "ingest") + "\nbenchmark: " + benchmark;
     plan.ingest = std::move(ingest_plan);
   } else if (!fs::is_directory(plan.train.store)) {
-    throw Error(ErrorKind::kNotFound, fmt::format("{}: {}: no such store directory (ingest bars first: data.ingest, "
-                                                  "or alphaloom ingest)", data_section.Where("store"), plan.train.store));
+    const std::string problem = fmt::format("{}: {}: no such store directory (ingest bars first: data.ingest, or "
+                                            "alphaloom ingest)", data_section.Where("store"), plan.train.store);
+    if (environment == PlanEnvironment::kCheck) throw Error(ErrorKind::kNotFound, problem);
+    LogWarn("{}", problem);
   }
   ConfigSection strategy = top.Child("strategy");
   ConfigSection backtest = top.Child("backtest");
@@ -55,26 +53,25 @@ WorkflowPlan ReadWorkflowPlan(const YAML::Node& root, const std::string& source)
   const YAML::Node gates = metrics_section.Raw("gates");
   plan.gates = gates && !gates.IsNull() ? metrics::ParseGatesConfig(YAML::Dump(YAML::Node(root["metrics"])), source)
                                         : metrics::DefaultGates();
-  plan.trials = metrics_section.Double("trials", plan.trials);
-  if (!(plan.trials >= 1)) throw Error(ErrorKind::kConfig, fmt::format("{}: must be >= 1", metrics_section.Where("trials")));
-  plan.trial_sharpe_variance = metrics_section.Double("trial_sharpe_variance", plan.trials > 1 ? std::nan("") : 0.0);
-  if (!(plan.trial_sharpe_variance >= 0)) {
-    throw Error(ErrorKind::kConfig, fmt::format("{}: needed (>= 0) when trials > 1", metrics_section.Where("trial_sharpe_variance")));
+  plan.trials = metrics_section.Double("trials");
+  plan.trial_sharpe_variance = metrics_section.Double("trial_sharpe_variance");
+  if (plan.trials > 1 && !metrics_section.Has("trial_sharpe_variance")) {
+    throw Error(ErrorKind::kConfig,
+                fmt::format("{}: needed (>= 0) when trials > 1", metrics_section.Where("trial_sharpe_variance")));
   }
   metrics_section.RejectUnknownKeys();
   ConfigSection report = top.Child("report");
-  plan.report_html = report.Bool("html", true);
+  plan.report_html = report.Bool("html");
   report.RejectUnknownKeys();
-  plan.tracking = ReadTrackingConfig(root, source, plan.train.name);
+  plan.tracking = ReadTrackingConfig(root, source, plan.train.name, environment == PlanEnvironment::kCheck);
   ConfigSection store = top.Child("store");
   plan.store = ReadStoreConfig(store);
   ConfigSection output = top.Child("output");
-  plan.output_dir = output.String("dir", plan.output_dir.string());
-  plan.cache_dir = output.String("cache", plan.cache_dir.string());
+  plan.output_dir = output.String("dir");
+  plan.cache_dir = output.String("cache");
   output.RejectUnknownKeys();
   return plan;
 }
-
 
 std::string PredictionModelName(const WorkflowPlan& plan) {
   if (!plan.store.model_name.empty()) return plan.store.model_name;

@@ -43,9 +43,17 @@ struct WorkflowPlan {
   std::filesystem::path cache_dir = ".alphaloom-cache";
 };
 
-/// Reads every section of a workflow (unknown sections and keys are errors naming file, line and
-/// key); also checks that data.store exists when there is no data.ingest (Error(kNotFound)).
-WorkflowPlan ReadWorkflowPlan(const YAML::Node& root, const std::string& source);
+/// What ReadWorkflowPlan checks beyond the file: that data.store exists when there is no
+/// data.ingest, and that the variable tracking.token_env names is set.
+enum class PlanEnvironment {
+  kCheck,  ///< they are errors (Error(kNotFound), Error(kConfig)): a run needs them
+  kWarn,   ///< they are warnings (`alphaloom config check`: the file may be meant for another machine)
+};
+
+/// Reads every section of a workflow (unknown sections and keys, wrong types and out-of-range
+/// values are errors naming file, line and key; workflow_keys.h declares them all).
+WorkflowPlan ReadWorkflowPlan(const YAML::Node& root, const std::string& source,
+                              PlanEnvironment environment = PlanEnvironment::kCheck);
 
 /// The ingest stage's cache key, and whether the store still is what that ingest wrote (its
 /// entry records the store's fingerprint, so a store changed or deleted since is ingested again).
