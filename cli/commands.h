@@ -45,6 +45,7 @@ void AddStoreCommand(CLI::App& app, const GlobalOptions& global);
 void AddRegimeCommand(CLI::App& app, const GlobalOptions& global);
 void AddStrategyCommand(CLI::App& app, const GlobalOptions& global);
 void AddInspectCommand(CLI::App& app, const GlobalOptions& global);
+void AddConfigCommand(CLI::App& app, const GlobalOptions& global);
 
 /// Thrown by a command that finished its work but must end with a non-zero status that is not an
 /// error (e.g. `gates` when a gate fails); main() returns `code` and prints nothing more.

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   cli::AddRegimeCommand(app, global);
   cli::AddStrategyCommand(app, global);
   cli::AddInspectCommand(app, global);
+  cli::AddConfigCommand(app, global);
 
   try {
     app.parse(argc, argv);
