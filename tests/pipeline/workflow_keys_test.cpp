@@ -519,9 +519,23 @@ TEST(WorkflowKeys, DocsShowTheTable) {
   std::stringstream text;
   text << in.rdbuf();
   const std::string expected = DescribeWorkflowKeys(DescribeFormat::kMarkdown);
-  EXPECT_EQ(GeneratedBlock(text.str()), expected)
-      << "docs/workflow.md's keys table differs from the workflow key table; regenerate it with\n"
-         "  alphaloom config --describe --format markdown --update-doc docs/workflow.md";
+  const std::string shown = GeneratedBlock(text.str());
+  if (shown == expected) return;
+  // The first line that differs, not two copies of the whole table.
+  std::istringstream shown_lines(shown), expected_lines(expected);
+  std::string shown_line, expected_line;
+  size_t line = 0;
+  while (true) {
+    ++line;
+    const bool more_shown = static_cast<bool>(std::getline(shown_lines, shown_line));
+    const bool more_expected = static_cast<bool>(std::getline(expected_lines, expected_line));
+    if (!more_shown) shown_line = "(end)";
+    if (!more_expected) expected_line = "(end)";
+    if (shown_line != expected_line || !(more_shown && more_expected)) break;
+  }
+  ADD_FAILURE() << "docs/workflow.md's keys table differs from the workflow key table at its line " << line
+                << ":\n  doc:   " << shown_line << "\n  table: " << expected_line
+                << "\nregenerate it with: alphaloom config --describe --format markdown --update-doc docs/workflow.md";
 }
 
 TEST(WorkflowKeys, Describe) {
