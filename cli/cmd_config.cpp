@@ -78,7 +78,8 @@ void RunCheck(const CheckArgs& args) {
 }  // namespace
 
 void AddConfigCommand(CLI::App& app, const GlobalOptions& /*global*/) {
-  CLI::App* config = app.add_subcommand("config", "The workflow keys: describe them, check workflow files against them");
+  CLI::App* config =
+      app.add_subcommand("config", "The workflow keys: describe them, check workflow files against them");
   auto describe = std::make_shared<DescribeArgs>();
   config->add_option("--describe", describe->section,
                      "Print every key (or those of SECTION, e.g. label or strategy.regime): type, default, "

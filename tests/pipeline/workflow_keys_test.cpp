@@ -175,9 +175,11 @@ TEST(WorkflowKeys, TableIsWellFormed) {
     const std::string_view parent = Parent(key.path);
     if (!parent.empty()) {
       bool declared = false;
-      for (const WorkflowKey& row : WorkflowKeys()) declared = declared || (row.path == parent && row.type == KeyType::kSection);
       // A step's parameters sit under the step's name, below the steps key.
-      for (const WorkflowKey& row : WorkflowKeys()) declared = declared || (row.path == Parent(parent) && row.type == KeyType::kSteps);
+      for (const WorkflowKey& row : WorkflowKeys()) {
+        declared = declared || (row.path == parent && row.type == KeyType::kSection) ||
+                   (row.path == Parent(parent) && row.type == KeyType::kSteps);
+      }
       EXPECT_TRUE(declared) << "its section is not declared";
     }
     const std::vector<std::string_view> kinds = Choices(WorkflowKey{.choices = key.kinds});
@@ -185,7 +187,9 @@ TEST(WorkflowKeys, TableIsWellFormed) {
     if (!kinds.empty()) {
       ASSERT_NE(kind_key, nullptr) << "kinds in a section without a kind key";
       const std::vector<std::string_view> known = Choices(*kind_key);
-      for (const std::string_view kind : kinds) EXPECT_NE(std::find(known.begin(), known.end(), kind), known.end()) << kind;
+      for (const std::string_view kind : kinds) {
+        EXPECT_NE(std::find(known.begin(), known.end(), kind), known.end()) << kind;
+      }
     }
     for (const std::string_view kind : kinds.empty() ? std::vector<std::string_view>{""} : kinds) {
       EXPECT_TRUE(seen.emplace(std::string(key.path), std::string(kind)).second) << "declared twice for kind " << kind;
@@ -213,14 +217,17 @@ TEST(WorkflowKeys, ChoicesAndNamesMatchTheLibraries) {
   for (const model::Backend& backend : model::Backends()) backends.push_back(backend.name);
   EXPECT_EQ(Choices(*FindWorkflowKey("model", "kind", "")), backends);
   const auto presets = metrics::PresetNames();
-  EXPECT_EQ(Choices(*FindWorkflowKey("metrics", "preset", "")), std::vector<std::string_view>(presets.begin(), presets.end()));
+  EXPECT_EQ(Choices(*FindWorkflowKey("metrics", "preset", "")),
+            std::vector<std::string_view>(presets.begin(), presets.end()));
   std::vector<std::string_view> components;
   for (const WorkflowKey* key : SectionKeys("strategy.meta.weights.*", "")) components.push_back(Last(key->path));
-  EXPECT_EQ(components, std::vector<std::string_view>(portfolio::kComponentNames.begin(), portfolio::kComponentNames.end()));
+  EXPECT_EQ(components,
+            std::vector<std::string_view>(portfolio::kComponentNames.begin(), portfolio::kComponentNames.end()));
   for (const std::string_view section : {"strategy.regime.ids", "strategy.regime.labels"}) {
     std::vector<std::string_view> roles;
     for (const WorkflowKey* key : SectionKeys(section, "")) roles.push_back(Last(key->path));
-    EXPECT_EQ(roles, std::vector<std::string_view>(regime::kRegimeNames.begin(), regime::kRegimeNames.end())) << section;
+    EXPECT_EQ(roles, std::vector<std::string_view>(regime::kRegimeNames.begin(), regime::kRegimeNames.end()))
+        << section;
   }
 }
 
@@ -365,9 +372,9 @@ TEST(WorkflowKeys, DefaultsAreTheLibraries) {
   EXPECT_EQ(plan.backtest.quantile.long_only, backtest::QuantileOptions().long_only);
 
   const dataset::ProcessorStep step_default;
-  const YAML::Node steps = LoadYamlText(fmt::format("data: {{store: {}}}\nprocessors: {{steps: [fillna, robust_zscore]}}\n",
-                                                    StoreDir().string()),
-                                        "wf.yaml");
+  const YAML::Node steps = LoadYamlText(
+      fmt::format("data: {{store: {}}}\nprocessors: {{steps: [fillna, robust_zscore]}}\n", StoreDir().string()),
+      "wf.yaml");
   const TrainConfig train = ReadTrainConfig(steps, "wf.yaml");
   ASSERT_EQ(train.processors.size(), 2u);
   EXPECT_EQ(train.processors[0].fill_value, step_default.fill_value);
@@ -450,10 +457,13 @@ TEST(WorkflowKeys, TypesChoicesAndKindsAreChecked) {
     return std::string(table.what());
   };
   EXPECT_EQ(error_of("model:\n  threads: 1.5\n"), "wf.yaml:3: model.threads: expected an integer, got '1.5'");
-  EXPECT_EQ(error_of("backtest:\n  account: lots\n"), "wf.yaml:3: backtest.account: expected a finite number, got 'lots'");
+  EXPECT_EQ(error_of("backtest:\n  account: lots\n"),
+            "wf.yaml:3: backtest.account: expected a finite number, got 'lots'");
   EXPECT_EQ(error_of("report:\n  html: maybe\n"), "wf.yaml:3: report.html: expected true or false, got 'maybe'");
-  EXPECT_EQ(error_of("cv:\n  start: 2015-13-01\n"), "wf.yaml:3: cv.start: expected a date (YYYY-MM-DD), got '2015-13-01'");
-  EXPECT_EQ(error_of("backtest:\n  deal_price: mid\n"), "wf.yaml:3: backtest.deal_price: 'mid' is not one of open, close, vwap");
+  EXPECT_EQ(error_of("cv:\n  start: 2015-13-01\n"),
+            "wf.yaml:3: cv.start: expected a date (YYYY-MM-DD), got '2015-13-01'");
+  EXPECT_EQ(error_of("backtest:\n  deal_price: mid\n"),
+            "wf.yaml:3: backtest.deal_price: 'mid' is not one of open, close, vwap");
   EXPECT_EQ(error_of("strategy:\n  kind: quantile\n  topk: 5\n"),
             "wf.yaml:4: strategy.topk: unknown key (known here: exposure, kind, long_only, quantile)");
   EXPECT_EQ(error_of("strategy:\n  kind: hybrid\n  sizing: {method: kelly, kelly_fraction: 1.5}\n"),
@@ -463,7 +473,8 @@ TEST(WorkflowKeys, TypesChoicesAndKindsAreChecked) {
             "relative_strength, trend, volatility)");
   EXPECT_EQ(error_of("processors:\n  steps: [{fillna: {val: 1}}]\n"),
             "wf.yaml:3: processors.steps.fillna.val: unknown key (known here: value)");
-  EXPECT_EQ(error_of("label: {horizon: [1, 1.5]}\n"), "wf.yaml:2: label.horizon: expected a whole number of bars, got 1.5");
+  EXPECT_EQ(error_of("label: {horizon: [1, 1.5]}\n"),
+            "wf.yaml:2: label.horizon: expected a whole number of bars, got 1.5");
   EXPECT_EQ(error_of("label: {horizon: '3,3'}\n"), "wf.yaml:2: label.horizon: 3 is listed twice");
   EXPECT_EQ(error_of("label: {horizon: []}\n"), "wf.yaml:2: label.horizon: give at least one");
   EXPECT_EQ(error_of("tracking: {max_attempts: 0}\n"), "wf.yaml:2: tracking.max_attempts: must be at least 1, got 0");
@@ -544,7 +555,8 @@ TEST(WorkflowKeys, Describe) {
   const nlohmann::json label = nlohmann::json::parse(DescribeWorkflowKeys(DescribeFormat::kJson, "label"));
   ASSERT_FALSE(label.empty());
   for (const auto& row : label) EXPECT_EQ(row["key"].get<std::string>().rfind("label", 0), 0u);
-  const auto horizon = std::find_if(label.begin(), label.end(), [](const auto& row) { return row["key"] == "label.horizon"; });
+  const auto horizon =
+      std::find_if(label.begin(), label.end(), [](const auto& row) { return row["key"] == "label.horizon"; });
   ASSERT_NE(horizon, label.end());
   EXPECT_EQ((*horizon)["default"], "[1]");
   EXPECT_EQ((*horizon)["min"], 1.0);

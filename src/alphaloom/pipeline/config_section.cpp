@@ -120,7 +120,8 @@ std::vector<std::string> ConfigSection::Keys() const {
 void ConfigSection::Allow(std::string_view key) {
   if (FindWorkflowKey(pattern_, key, kind_) == nullptr) {
     throw Error(ErrorKind::kInternal,
-                fmt::format("internal error: {} is allowed but not declared in the workflow key table", Joined(pattern_, key)));
+                fmt::format("internal error: {} is allowed but not declared in the workflow key table",
+                            Joined(pattern_, key)));
   }
   known_.emplace_back(key);
 }
@@ -159,7 +160,9 @@ std::optional<int> ConfigSection::OptionalInt(std::string_view key) {
   const std::string& text = value.Scalar();
   int number = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (error != std::errc() || end != text.data() + text.size()) Fail(key, fmt::format("expected an integer, got '{}'", text));
+  if (error != std::errc() || end != text.data() + text.size()) {
+    Fail(key, fmt::format("expected an integer, got '{}'", text));
+  }
   if (const std::string problem = RangeProblem(row, number); !problem.empty()) Fail(key, problem);
   return number;
 }
@@ -254,7 +257,9 @@ std::vector<double> ConfigSection::Doubles(std::string_view key) {
     if (error != std::errc() || end != item.data() + item.size() || !std::isfinite(number)) {
       Fail(key, fmt::format("expected a list of numbers, got '{}'", item));
     }
-    if (row.bars && number != std::floor(number)) Fail(key, fmt::format("expected a whole number of bars, got {}", number));
+    if (row.bars && number != std::floor(number)) {
+      Fail(key, fmt::format("expected a whole number of bars, got {}", number));
+    }
     if (const std::string problem = RangeProblem(row, number); !problem.empty()) Fail(key, problem);
     if (row.distinct && std::find(numbers.begin(), numbers.end(), number) != numbers.end()) {
       Fail(key, fmt::format("{} is listed twice", number));
@@ -301,7 +306,9 @@ ConfigSection ConfigSection::Child(std::string_view key) {
 
 void ConfigSection::FailUnknown(std::string_view key) const {
   std::vector<std::string_view> known;
-  for (const WorkflowKey* row : SectionKeys(pattern_, kind_)) known.push_back(row->path.substr(row->path.rfind('.') + 1));
+  for (const WorkflowKey* row : SectionKeys(pattern_, kind_)) {
+    known.push_back(row->path.substr(row->path.rfind('.') + 1));
+  }
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
   Fail(key, fmt::format("unknown key (known here: {})", fmt::join(known, ", ")));

@@ -113,7 +113,8 @@ constexpr WorkflowKey kKeys[] = {
      .doc = "dates left out before each test block; segments: rows starting this soon after a later segment"},
     {.path = "cv.valid_days", .kinds = kWalkForward, .type = kInt, .fallback = "0", .min = 0,
      .doc = "the last dates before the embargo form the validation set"},
-    {.path = "cv.first_test", .kinds = kWalkForward, .type = kDate, .shown_default = "train_days + valid_days + embargo_days",
+    {.path = "cv.first_test", .kinds = kWalkForward, .type = kDate,
+     .shown_default = "train_days + valid_days + embargo_days",
      .doc = "first test date"},
     {.path = "cv.folds", .kinds = "purged_kfold", .type = kInt, .fallback = "5",
      .doc = "folds (at least 2, at most the sample dates)"},
@@ -157,7 +158,8 @@ constexpr WorkflowKey kKeys[] = {
     {.path = "strategy.kind", .fallback = "topk_dropout", .choices = "topk_dropout quantile hybrid",
      .doc = "Qlib's TopK-dropout, long-short quantiles, or the hybrid strategy's target weights"},
     {.path = "strategy.topk", .kinds = kTopk, .type = kInt, .fallback = "50", .min = 1, .doc = "names held"},
-    {.path = "strategy.n_drop", .kinds = kTopk, .type = kInt, .fallback = "5", .min = 0, .doc = "names replaced per day"},
+    {.path = "strategy.n_drop", .kinds = kTopk, .type = kInt, .fallback = "5", .min = 0,
+     .doc = "names replaced per day"},
     {.path = "strategy.risk_degree", .kinds = kTopk, .type = kNumber, .fallback = "0.95", .min = 0, .max = 1,
      .min_open = true, .doc = "share of cash spent on buys"},
     {.path = "strategy.hold_thresh", .kinds = kTopk, .type = kInt, .fallback = "1", .min = 0,
@@ -224,12 +226,14 @@ constexpr WorkflowKey kKeys[] = {
     {.path = "strategy.regime.hmm.states", .type = kInt, .fallback = "3", .doc = "hidden states, 2 to 8"},
     {.path = "strategy.regime.hmm.min_train", .type = kInt, .fallback = "504",
      .doc = "returns before the first fit (at least 10 per state)"},
-    {.path = "strategy.regime.hmm.refit_every", .type = kInt, .fallback = "63", .min = 1, .doc = "returns between refits"},
+    {.path = "strategy.regime.hmm.refit_every", .type = kInt, .fallback = "63", .min = 1,
+     .doc = "returns between refits"},
     {.path = "strategy.regime.hmm.fit_window", .type = kInt, .fallback = "0", .min = 0,
      .doc = "fit on the last this many returns (0: all so far; else at least min_train)"},
     {.path = "strategy.regime.hmm.return_scale", .type = kNumber, .fallback = "100", .min = 0, .min_open = true,
      .doc = "returns are multiplied by this before fitting"},
-    {.path = "strategy.regime.hmm.n_iter", .type = kInt, .fallback = "50", .min = 1, .doc = "EM iterations per fit, at most"},
+    {.path = "strategy.regime.hmm.n_iter", .type = kInt, .fallback = "50", .min = 1,
+     .doc = "EM iterations per fit, at most"},
     {.path = "strategy.regime.hmm.tol", .type = kNumber, .fallback = "0.001", .min = 0,
      .doc = "EM stops below this log-likelihood gain"},
     {.path = "strategy.regime.hmm.covars_prior", .type = kNumber, .fallback = "0.01", .min = 0,
@@ -303,7 +307,8 @@ constexpr WorkflowKey kKeys[] = {
      .min_open = true, .doc = "a move this large (e.g. 0.095) blocks trading in its direction"},
     {.path = "backtest.limit_rule", .fallback = "change", .choices = "change open-gap",
      .doc = "the move: close to close (Qlib), or the open's gap"},
-    {.path = "backtest.trade_unit", .type = kNumber, .fallback = "100", .min = 0, .doc = "lot size in shares (0: none)"},
+    {.path = "backtest.trade_unit", .type = kNumber, .fallback = "100", .min = 0,
+     .doc = "lot size in shares (0: none)"},
     {.path = "backtest.ic", .type = kBool, .fallback = "true", .doc = "compute the signal's daily IC"},
 
     {.path = "metrics", .type = kSection, .doc = "summary conventions and promotion gates (docs/metrics.md)"},
@@ -325,7 +330,8 @@ constexpr WorkflowKey kKeys[] = {
     {.path = "tracking.uri", .fallback = "./mlruns", .doc = "a file store (path or file: URI) or an http(s):// server"},
     {.path = "tracking.experiment", .shown_default = "the workflow's name", .doc = "experiment name"},
     {.path = "tracking.run_name", .shown_default = "the workflow's name", .doc = "run name"},
-    {.path = "tracking.register_as", .shown_default = "none", .doc = "register the model as a new version of this model"},
+    {.path = "tracking.register_as", .shown_default = "none",
+     .doc = "register the model as a new version of this model"},
     {.path = "tracking.alias", .shown_default = "none", .doc = "alias set on the new version when the gates pass"},
     {.path = "tracking.token_env", .shown_default = "none", .doc = "environment variable holding the server's token"},
     {.path = "tracking.local_store", .fallback = "./mlruns", .doc = "with a server uri: the local copy written first"},
@@ -589,8 +595,8 @@ std::string RangeProblem(const WorkflowKey& key, double value) {
   if (above_min && below_max) return {};
   // A closed range is named by the bound crossed ("at least 1"); a half-open one needs its brackets.
   if (std::isfinite(key.min) && std::isfinite(key.max) && !key.min_open && !key.max_open) {
-    return fmt::format("must be {} {}, got {}", above_min ? "at most" : "at least", Number(above_min ? key.max : key.min),
-                       Number(value));
+    const std::string bound = above_min ? "at most " + Number(key.max) : "at least " + Number(key.min);
+    return fmt::format("must be {}, got {}", bound, Number(value));
   }
   return fmt::format("must be {}, got {}", BoundsText(key), Number(value));
 }

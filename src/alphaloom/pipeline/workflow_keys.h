@@ -87,7 +87,8 @@ std::string DescribeWorkflowKeys(DescribeFormat format, std::string_view section
 
 /// The lines that fence the generated keys table in docs/workflow.md.
 inline constexpr std::string_view kDocBegin =
-    "<!-- BEGIN generated: alphaloom config --describe --format markdown (edit src/alphaloom/pipeline/workflow_keys.cpp) -->";
+    "<!-- BEGIN generated: alphaloom config --describe --format markdown "
+    "(edit src/alphaloom/pipeline/workflow_keys.cpp) -->";
 inline constexpr std::string_view kDocEnd = "<!-- END generated -->";
 
 /// `doc` with the text between the kDocBegin and kDocEnd lines replaced by `generated`;
