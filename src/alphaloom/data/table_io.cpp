@@ -2,6 +2,7 @@
 
 #include <arrow/api.h>
 #include <arrow/io/file.h>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <parquet/arrow/writer.h>
 
@@ -9,12 +10,16 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "alphaloom/common/atomic_file.h"
 #include "alphaloom/common/error.h"
 #include "alphaloom/data/arrow_columns.h"
+#include "alphaloom/data/string_codes.h"
 
 namespace alphaloom::data {
 namespace {
@@ -34,38 +39,71 @@ std::string_view TypeName(ColumnType type) {
   return "?";
 }
 
-std::string CsvCell(const TableColumn& column, size_t row) {
-  switch (column.type) {
-    case ColumnType::kDate: return column.dates[row].ToString();
-    case ColumnType::kNumber: {
-      const double value = column.numbers[row];
-      return std::isnan(value) ? std::string() : fmt::format("{}", value);
-    }
-    case ColumnType::kString: {
-      const std::string& text = column.strings[row];
-      if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-      std::string quoted = "\"";
-      for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-      return quoted + "\"";
+// Appends the CSV text of one column's cells.
+class CsvCellWriter {
+ public:
+  explicit CsvCellWriter(const TableColumn& column) : column_(&column) {}
+
+  void Append(fmt::memory_buffer& out, size_t row) {
+    switch (column_->type) {
+      case ColumnType::kDate: {
+        // Tables are mostly sorted by date: format each run of equal dates once.
+        const Date date = column_->dates[row];
+        if (!has_date_ || date != date_) {
+          date_ = date;
+          date_text_ = date.ToString();
+          has_date_ = true;
+        }
+        out.append(date_text_.data(), date_text_.data() + date_text_.size());
+        break;
+      }
+      case ColumnType::kNumber: {
+        const double value = column_->numbers[row];
+        if (!std::isnan(value)) fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), value);
+        break;
+      }
+      case ColumnType::kString: {
+        const std::string_view text = column_->String(row);
+        if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+          out.append(text.data(), text.data() + text.size());
+          break;
+        }
+        out.push_back('"');
+        for (const char c : text) {
+          if (c == '"') out.push_back('"');
+          out.push_back(c);
+        }
+        out.push_back('"');
+        break;
+      }
     }
   }
-  return {};
-}
+
+ private:
+  const TableColumn* column_;
+  Date date_;
+  std::string date_text_;
+  bool has_date_ = false;
+};
 
 void WriteCsv(const Table& table, const std::filesystem::path& path) {
-  std::string text;
+  fmt::memory_buffer text;
   for (size_t col = 0; col < table.columns.size(); ++col) {
-    text += (col ? "," : "") + table.columns[col].name;
+    if (col) text.push_back(',');
+    const std::string& name = table.columns[col].name;
+    text.append(name.data(), name.data() + name.size());
   }
-  text += '\n';
-  for (size_t row = 0; row < table.rows(); ++row) {
-    for (size_t col = 0; col < table.columns.size(); ++col) {
-      if (col) text += ',';
-      text += CsvCell(table.columns[col], row);
+  text.push_back('\n');
+  std::vector<CsvCellWriter> writers(table.columns.begin(), table.columns.end());
+  const size_t rows = table.rows();
+  for (size_t row = 0; row < rows; ++row) {
+    for (size_t col = 0; col < writers.size(); ++col) {
+      if (col) text.push_back(',');
+      writers[col].Append(text, row);
     }
-    text += '\n';
+    text.push_back('\n');
   }
-  WriteFileAtomic(path, text);
+  WriteFileAtomic(path, std::string_view(text.data(), text.size()));
 }
 
 std::shared_ptr<arrow::Array> ToArrow(const TableColumn& column, const std::filesystem::path& path) {
@@ -79,7 +117,9 @@ std::shared_ptr<arrow::Array> ToArrow(const TableColumn& column, const std::file
     }
     case ColumnType::kString: {
       arrow::StringBuilder builder;
-      for (const auto& text : column.strings) CheckArrow(builder.Append(text), path);
+      const size_t rows = column.size();
+      CheckArrow(builder.Reserve(static_cast<int64_t>(rows)), path);
+      for (size_t row = 0; row < rows; ++row) CheckArrow(builder.Append(column.String(row)), path);
       CheckArrow(builder.Finish(&array), path);
       break;
     }
@@ -175,25 +215,38 @@ Table ReadCsv(const std::filesystem::path& path, std::span<const ColumnRequest> 
 }
 
 Table ReadParquet(const std::filesystem::path& path, std::span<const ColumnRequest> requests) {
-  std::string failure;
-  const std::shared_ptr<arrow::Table> source = OpenTable(path, failure);
-  if (!source) throw Error(ErrorKind::kData, fmt::format("{}: not a readable Parquet file: {}", path.string(), failure));
-  const std::vector<std::string> header = source->ColumnNames();
-  Table table;
+  std::vector<std::string> names, coded_names;
   for (const auto& request : requests) {
-    const auto column = source->GetColumnByName(request.name);
+    names.push_back(request.name);
+    if (request.type == ColumnType::kString && request.as_codes) coded_names.push_back(request.name);
+  }
+  std::string failure;
+  const std::optional<ParquetColumns> source = ReadParquetColumns(path, names, coded_names, failure);
+  if (!source) throw Error(ErrorKind::kData, fmt::format("{}: not a readable Parquet file: {}", path.string(), failure));
+  Table table;
+  for (size_t request_idx = 0; request_idx < requests.size(); ++request_idx) {
+    const ColumnRequest& request = requests[request_idx];
+    const std::shared_ptr<arrow::ChunkedArray>& column = source->columns[request_idx];
     if (!column) {
-      if (request.required) throw Error(ErrorKind::kData, MissingColumnMessage(path.string(), request.name, header));
+      if (request.required) {
+        throw Error(ErrorKind::kData, MissingColumnMessage(path.string(), request.name, source->file_columns));
+      }
       continue;
     }
-    TableColumn out{request.name, request.type, {}, {}, {}};
+    TableColumn out;
+    out.name = request.name;
+    out.type = request.type;
     bool converted = false;
     switch (request.type) {
       case ColumnType::kNumber: converted = ToDoubles(*column, out.numbers); break;
-      case ColumnType::kString: converted = ToStrings(*column, out.strings); break;
+      case ColumnType::kString:
+        out.coded = request.as_codes;
+        converted = out.coded ? ToStringCodes(*column, out.strings, out.codes) : ToStrings(*column, out.strings);
+        break;
       case ColumnType::kDate: {
         std::vector<std::optional<Date>> dates;
         converted = ToDates(*column, dates);
+        if (converted) out.dates.reserve(dates.size());
         for (size_t row = 0; converted && row < dates.size(); ++row) {
           if (!dates[row]) {
             throw Error(ErrorKind::kData, fmt::format("{}: row {}: column '{}': missing or unparsable date",
@@ -213,15 +266,34 @@ Table ReadParquet(const std::filesystem::path& path, std::span<const ColumnReque
   return table;
 }
 
+// The extension of a table file that exists, after the checks ReadTable makes.
+std::string ReadableTableExtension(const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(path, ignored)) {
+    throw Error(ErrorKind::kIo, fmt::format("{}: no such file", path.string()));
+  }
+  std::string extension = path.extension().string();
+  if (extension != ".csv" && extension != ".parquet") {
+    throw Error(ErrorKind::kUsage, fmt::format("{}: input must end in .csv or .parquet", path.string()));
+  }
+  return extension;
+}
+
+// The cells of a CSV header line (byte-order mark dropped, cells trimmed).
+std::vector<std::string> CsvHeader(std::string line) {
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  std::vector<std::string> header;
+  for (auto& cell : SplitCsvLine(line)) header.emplace_back(Trim(cell));
+  return header;
+}
+
 }  // namespace
 
 Table ParseTableCsv(std::string_view text, const std::string& source, std::span<const ColumnRequest> requests) {
   std::istringstream in{std::string(text)};
   std::string line;
   if (!std::getline(in, line)) throw Error(ErrorKind::kData, fmt::format("{}: empty file (no header line)", source));
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-  std::vector<std::string> header;
-  for (auto& cell : SplitCsvLine(line)) header.emplace_back(Trim(cell));
+  const std::vector<std::string> header = CsvHeader(line);
   Table table;
   std::vector<size_t> source_index;
   for (const auto& request : requests) {
@@ -230,8 +302,17 @@ Table ParseTableCsv(std::string_view text, const std::string& source, std::span<
       if (request.required) throw Error(ErrorKind::kData, MissingColumnMessage(source, request.name, header));
       continue;
     }
-    table.columns.push_back(TableColumn{request.name, request.type, {}, {}, {}});
+    TableColumn column;
+    column.name = request.name;
+    column.type = request.type;
+    column.coded = request.type == ColumnType::kString && request.as_codes;
+    table.columns.push_back(std::move(column));
     source_index.push_back(static_cast<size_t>(found - header.begin()));
+  }
+  // Coders hold references into the columns, which no longer move.
+  std::vector<std::optional<StringCoder>> coders(table.columns.size());
+  for (size_t col = 0; col < table.columns.size(); ++col) {
+    if (table.columns[col].coded) coders[col].emplace(table.columns[col].strings, table.columns[col].codes);
   }
   size_t line_number = 1;
   while (std::getline(in, line)) {
@@ -246,7 +327,13 @@ Table ParseTableCsv(std::string_view text, const std::string& source, std::span<
       TableColumn& column = table.columns[col];
       const std::string& cell = cells[source_index[col]];
       switch (column.type) {
-        case ColumnType::kString: column.strings.emplace_back(Trim(cell)); break;
+        case ColumnType::kString:
+          if (coders[col]) {
+            coders[col]->Append(coders[col]->Code(Trim(cell)));
+          } else {
+            column.strings.emplace_back(Trim(cell));
+          }
+          break;
         case ColumnType::kNumber: {
           double value = 0;
           if (!ParseNumber(cell, value)) {
@@ -275,22 +362,45 @@ Table ParseTableCsv(std::string_view text, const std::string& source, std::span<
 size_t TableColumn::size() const {
   switch (type) {
     case ColumnType::kDate: return dates.size();
-    case ColumnType::kString: return strings.size();
+    case ColumnType::kString: return coded ? codes.size() : strings.size();
     case ColumnType::kNumber: return numbers.size();
   }
   return 0;
 }
 
 TableColumn TableColumn::Dates(std::string name, std::vector<Date> values) {
-  return TableColumn{std::move(name), ColumnType::kDate, std::move(values), {}, {}};
+  TableColumn column;
+  column.name = std::move(name);
+  column.type = ColumnType::kDate;
+  column.dates = std::move(values);
+  return column;
 }
 
 TableColumn TableColumn::Strings(std::string name, std::vector<std::string> values) {
-  return TableColumn{std::move(name), ColumnType::kString, {}, std::move(values), {}};
+  TableColumn column;
+  column.name = std::move(name);
+  column.type = ColumnType::kString;
+  column.strings = std::move(values);
+  return column;
+}
+
+TableColumn TableColumn::StringCodes(std::string name, std::vector<std::string> dictionary, std::vector<uint32_t> codes) {
+  for (const uint32_t code : codes) Check(code < dictionary.size(), "string codes index their dictionary");
+  TableColumn column;
+  column.name = std::move(name);
+  column.type = ColumnType::kString;
+  column.strings = std::move(dictionary);
+  column.codes = std::move(codes);
+  column.coded = true;
+  return column;
 }
 
 TableColumn TableColumn::Numbers(std::string name, std::vector<double> values) {
-  return TableColumn{std::move(name), ColumnType::kNumber, {}, {}, std::move(values)};
+  TableColumn column;
+  column.name = std::move(name);
+  column.type = ColumnType::kNumber;
+  column.numbers = std::move(values);
+  return column;
 }
 
 const TableColumn* Table::Find(std::string_view name) const {
@@ -311,14 +421,22 @@ void WriteTable(const Table& table, const std::filesystem::path& path) {
 }
 
 Table ReadTable(const std::filesystem::path& path, std::span<const ColumnRequest> requests) {
-  std::error_code ignored;
-  if (!std::filesystem::is_regular_file(path, ignored)) {
-    throw Error(ErrorKind::kIo, fmt::format("{}: no such file", path.string()));
+  if (ReadableTableExtension(path) == ".csv") return ReadCsv(path, requests);
+  return ReadParquet(path, requests);
+}
+
+std::vector<std::string> ReadTableColumnNames(const std::filesystem::path& path) {
+  if (ReadableTableExtension(path) == ".csv") {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open for reading", path.string()));
+    std::string line;
+    if (!std::getline(in, line)) throw Error(ErrorKind::kData, fmt::format("{}: empty file (no header line)", path.string()));
+    return CsvHeader(line);
   }
-  const std::string extension = path.extension().string();
-  if (extension == ".csv") return ReadCsv(path, requests);
-  if (extension == ".parquet") return ReadParquet(path, requests);
-  throw Error(ErrorKind::kUsage, fmt::format("{}: input must end in .csv or .parquet", path.string()));
+  std::string failure;
+  const std::optional<ParquetColumns> source = ReadParquetColumns(path, {}, {}, failure);
+  if (!source) throw Error(ErrorKind::kData, fmt::format("{}: not a readable Parquet file: {}", path.string(), failure));
+  return source->file_columns;
 }
 
 }  // namespace alphaloom::data
