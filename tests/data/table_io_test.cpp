@@ -148,7 +148,8 @@ TEST(TableIo, TimestampsFloorToTheirUtcDayInAnyOrder) {
   ASSERT_TRUE(builder.Finish(&stamps).ok());
   std::vector<std::optional<Date>> dates;
   ASSERT_TRUE(ToDates(arrow::ChunkedArray(stamps), dates));
-  const std::vector<std::optional<Date>> expected = {Date(-1), Date(0), Date(0), Date(1), Date(0), std::nullopt, Date(-2)};
+  const std::vector<std::optional<Date>> expected = {Date(-1), Date(0),       Date(0), Date(1),
+                                                     Date(0),  std::nullopt, Date(-2)};
   EXPECT_EQ(dates, expected);
 }
 

@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 
@@ -45,6 +47,31 @@ def test_each_strategy_writes_a_run_folder(alphaloom, setup, tmp_path, strategy)
         assert (pd.read_parquet(tmp_path / "run" / "positions.parquet")["amount"] < 0).any()
     if strategy != "weights":
         assert "signal" in summary and (tmp_path / "run" / "ic.parquet").exists()
+
+
+def test_signal_file_layout_changes_nothing(alphaloom, setup, tmp_path):
+    """Instruments are read as dictionary codes: Parquet with or without dictionary pages, in
+    several row groups, rows shuffled (names first seen in another order), or CSV, trade alike."""
+    base, store, _ = setup
+    pred = pd.read_parquet(base / "pred.parquet")
+    shuffled = pred.sample(frac=1.0, random_state=4)
+    table = pa.Table.from_pandas(shuffled, preserve_index=False)
+    layouts = {
+        "dictionary.parquet": lambda path: pred.to_parquet(path, index=False),
+        "plain.parquet": lambda path: pq.write_table(table, path, use_dictionary=False, row_group_size=500),
+        "groups.parquet": lambda path: pq.write_table(table, path, row_group_size=700),
+        "shuffled.csv": lambda path: shuffled.to_csv(path, index=False),
+    }
+    outputs = {}
+    for name, write in layouts.items():
+        write(tmp_path / name)
+        alphaloom("-q", "backtest", "--data", store, "--signal", tmp_path / name, "--topk", 4, "--n-drop", 1,
+                  "--out", tmp_path / f"run-{name}")
+        files = ("daily.csv", "trades.csv", "positions.csv", "ic.csv")
+        outputs[name] = [(tmp_path / f"run-{name}" / file).read_text() for file in files]
+    assert len(outputs["dictionary.parquet"][1].splitlines()) > 50
+    for name, texts in outputs.items():
+        assert texts == outputs["dictionary.parquet"], name
 
 
 def test_bad_input_is_one_clear_error(alphaloom, setup, tmp_path):

@@ -18,6 +18,13 @@ double TradeProfit(const Fill& fill, Direction direction, double mark_before) {
   return direction == Direction::kSell ? fill.value - marked : marked - fill.value;
 }
 
+// Check() whose message is only formatted when the check fails: the invariants are checked every
+// day and for every holding, so formatting up front would cost more than the checks.
+template <typename MakeMessage>
+void CheckLazily(bool condition, MakeMessage make_message) {
+  if (!condition) Check(false, make_message());
+}
+
 }  // namespace
 
 BacktestResult RunBacktest(const Market& market, const Calendar& store_calendar, const SignalMatrix* signal,
@@ -77,19 +84,25 @@ BacktestResult RunBacktest(const Market& market, const Calendar& store_calendar,
     // Selling within np.isclose of a whole holding removes all of it (Qlib), so up to 1e-5 of
     // the traded value may leave the book without a trade; anything more is a bookkeeping bug.
     const double scale = std::max(std::abs(previous_value), 1.0);
-    Check(std::abs(earning - (booked - cost)) <= 1e-9 * scale + 1e-5 * traded,
-          fmt::format("backtest account on {}: value moved by {} but trades and marks booked {}",
-                      market.dates[day].ToString(), earning, booked - cost));
-    Check(std::abs(account.cash() - cash_ledger) <= 1e-9 * scale,
-          fmt::format("backtest cash on {} is {} but the fills add up to {}", market.dates[day].ToString(),
-                      account.cash(), cash_ledger));
-    Check(std::isfinite(value), fmt::format("backtest account value on {} is not finite", market.dates[day].ToString()));
+    const auto date_text = [&] { return market.dates[day].ToString(); };
+    CheckLazily(std::abs(earning - (booked - cost)) <= 1e-9 * scale + 1e-5 * traded, [&] {
+      return fmt::format("backtest account on {}: value moved by {} but trades and marks booked {}", date_text(),
+                         earning, booked - cost);
+    });
+    CheckLazily(std::abs(account.cash() - cash_ledger) <= 1e-9 * scale, [&] {
+      return fmt::format("backtest cash on {} is {} but the fills add up to {}", date_text(), account.cash(),
+                         cash_ledger);
+    });
+    CheckLazily(std::isfinite(value),
+                [&] { return fmt::format("backtest account value on {} is not finite", date_text()); });
     if (!options.exchange.allow_short) {
-      Check(account.cash() >= -1e-6 * std::max(previous_value, 1.0),
-            fmt::format("negative cash {} on {} in a long-only backtest", account.cash(), market.dates[day].ToString()));
+      CheckLazily(account.cash() >= -1e-6 * std::max(previous_value, 1.0), [&] {
+        return fmt::format("negative cash {} on {} in a long-only backtest", account.cash(), date_text());
+      });
       for (const Holding& holding : account.holdings()) {
-        Check(holding.amount > -1e-5, fmt::format("negative holding of {} on {}", market.instruments[holding.instrument],
-                                                  market.dates[day].ToString()));
+        CheckLazily(holding.amount > -1e-5, [&] {
+          return fmt::format("negative holding of {} on {}", market.instruments[holding.instrument], date_text());
+        });
       }
     }
 

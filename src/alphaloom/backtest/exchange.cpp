@@ -31,6 +31,15 @@ void RequireRate(double value, std::string_view name) {
 
 }  // namespace
 
+MarketFields RequiredMarketFields(const ExchangeOptions& options) {
+  MarketFields fields;
+  fields.open = options.deal_price == DealPrice::kOpen ||
+                (options.limit_threshold && options.limit_rule == LimitRule::kOpenGap);
+  fields.vwap = options.deal_price == DealPrice::kVwap;
+  fields.volume = options.impact_cost != 0.0;
+  return fields;
+}
+
 Exchange::Exchange(const Market& market, ExchangeOptions options) : market_(&market), options_(options) {
   RequireRate(options_.open_cost, "open_cost");
   RequireRate(options_.close_cost, "close_cost");
@@ -40,6 +49,12 @@ Exchange::Exchange(const Market& market, ExchangeOptions options) : market_(&mar
   if (options_.limit_threshold && (!std::isfinite(*options_.limit_threshold) || *options_.limit_threshold <= 0)) {
     throw Error(ErrorKind::kConfig, fmt::format("limit_threshold must be > 0, got {}", *options_.limit_threshold));
   }
+  const MarketFields needed = RequiredMarketFields(options_);
+  const size_t cells = market.close.size();
+  Check(market.factor.size() == cells && market.change.size() == cells, "market has factor and change beside close");
+  Check(!needed.open || market.open.size() == cells, "market has the open prices the exchange options need");
+  Check(!needed.vwap || market.vwap.size() == cells, "market has the vwap prices the exchange options need");
+  Check(!needed.volume || market.volume.size() == cells, "market has the volumes the impact cost needs");
   // Qlib switches to "adjusted-price mode" (no lots) when any factor is missing beside a close.
   rounds_to_unit_ = options_.trade_unit > 0;
   for (size_t cell = 0; cell < market.close.size() && rounds_to_unit_; ++cell) {
@@ -109,7 +124,8 @@ Fill Exchange::Execute(const Order& order, size_t day, Account& account) const {
   const size_t cell = market_->Cell(day, order.instrument);
   const double price = Price(day, order.instrument);
   double amount = order.amount;
-  const double market_value = market_->volume[cell] * price;
+  // Without volumes (not loaded when the impact cost is 0) the day counts as having none.
+  const double market_value = market_->volume.empty() ? std::nan("") : market_->volume[cell] * price;
   const double asked_value = amount * price;
   const double impact = (market_value == 0.0 || std::isnan(market_value))
                             ? options_.impact_cost

@@ -41,6 +41,10 @@ struct ExchangeOptions {
   bool allow_short = false;
 };
 
+/// The optional market fields the rules `options` read: open for deal price open or the
+/// open-gap limit rule, vwap for deal price vwap, volume for a non-zero impact cost.
+MarketFields RequiredMarketFields(const ExchangeOptions& options);
+
 /// An order of one day: `amount` adjusted shares (>= 0) to buy or sell.
 struct Order {
   size_t instrument = 0;
@@ -65,7 +69,8 @@ struct Fill {
 
 class Exchange {
  public:
-  /// Validates the options (Error(kConfig) naming the bad one) and precomputes limits.
+  /// Validates the options (Error(kConfig) naming the bad one) and precomputes limits. Throws
+  /// Error(kInternal) when `market` lacks a field the options need (RequiredMarketFields).
   Exchange(const Market& market, ExchangeOptions options);
 
   const Market& market() const { return *market_; }

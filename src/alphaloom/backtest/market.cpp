@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 #include "alphaloom/common/error.h"
 
@@ -25,7 +27,7 @@ long Market::InstrumentIndex(std::string_view instrument) const {
   return -1;
 }
 
-Market LoadMarket(const data::QlibStore& store, Date start, Date end) {
+Market LoadMarket(const data::QlibStore& store, Date start, Date end, MarketFields fields) {
   const Calendar& calendar = store.calendar();
   const size_t first = calendar.LowerBound(start);
   const size_t stop = calendar.UpperBound(end);
@@ -39,23 +41,43 @@ Market LoadMarket(const data::QlibStore& store, Date start, Date end) {
                                             calendar.dates().begin() + static_cast<long>(stop)));
   for (const data::InstrumentSpan& span : store.instruments()) market.instruments.push_back(span.instrument);
 
-  const std::vector<std::string> fields = {"open", "close", "vwap", "factor", "change", "volume"};
-  const data::Panel panel = store.LoadPanel(fields, market.instruments, market.dates.front(), market.dates.back(), true);
+  struct FieldTarget {
+    std::string_view name;
+    std::vector<double>* values;
+  };
+  std::vector<FieldTarget> targets = {{"close", &market.close}, {"factor", &market.factor}, {"change", &market.change}};
+  if (fields.open) targets.push_back({"open", &market.open});
+  if (fields.vwap) targets.push_back({"vwap", &market.vwap});
+  if (fields.volume) targets.push_back({"volume", &market.volume});
   const size_t days = market.day_count();
   const size_t count = market.instrument_count();
-  std::vector<double>* targets[] = {&market.open, &market.close, &market.vwap,
-                                    &market.factor, &market.change, &market.volume};
-  for (size_t field_idx = 0; field_idx < fields.size(); ++field_idx) {
-    std::vector<double>& target = *targets[field_idx];
-    target.assign(days * count, std::nan(""));
-    const size_t panel_field = panel.FieldIndex(fields[field_idx]);
-    // Instrument-major to date-major in tiles, so both sides stay in cache.
-    constexpr size_t kTile = 32;
-    for (size_t day_block = 0; day_block < days; day_block += kTile) {
-      const size_t day_end = std::min(days, day_block + kTile);
-      for (size_t instrument_idx = 0; instrument_idx < count; ++instrument_idx) {
-        const std::span<const double> series = panel.Series(panel_field, instrument_idx);
-        for (size_t day = day_block; day < day_end; ++day) target[day * count + instrument_idx] = series[day];
+  // Each file holds one instrument's history; the market is date-major. Reading a block of
+  // instruments and then writing each day's short run of them keeps both sides in cache.
+  constexpr size_t kBlock = 16;
+  std::vector<std::optional<data::FieldSeries>> block(kBlock);
+  for (const FieldTarget& target : targets) {
+    std::vector<double>& values = *target.values;
+    values.assign(days * count, std::nan(""));
+    for (size_t block_start = 0; block_start < count; block_start += kBlock) {
+      const size_t block_size = std::min(kBlock, count - block_start);
+      for (size_t offset = 0; offset < block_size; ++offset) {
+        const std::string& instrument = market.instruments[block_start + offset];
+        block[offset] = store.TryReadField(instrument, target.name);
+        if (!block[offset] && !store.HasInstrument(instrument)) {
+          throw Error(ErrorKind::kNotFound,
+                      fmt::format("{}: unknown instrument '{}'", store.dir().string(), instrument));
+        }
+      }
+      for (size_t offset = 0; offset < block_size; ++offset) {
+        if (!block[offset]) continue;
+        const data::FieldSeries& series = *block[offset];
+        // Window days the file covers: store days [series.start, series.start + size) within [first, stop).
+        const size_t from = std::max(series.start, first);
+        const size_t to = std::min(series.start + series.values.size(), stop);
+        double* column = values.data() + block_start + offset;
+        for (size_t store_day = from; store_day < to; ++store_day) {
+          column[(store_day - first) * count] = static_cast<double>(series.values[store_day - series.start]);
+        }
       }
     }
   }

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "alphaloom/common/error.h"
@@ -23,12 +25,10 @@ namespace {
 
 std::string PickValueColumn(const std::filesystem::path& path, const SignalReadOptions& options) {
   if (!options.value_column.empty()) return options.value_column;
-  // Only probe the header: read the optional columns and see which exist.
-  const data::ColumnRequest probe[] = {{"score", data::ColumnType::kNumber, false},
-                                       {"yhat", data::ColumnType::kNumber, false}};
-  const data::Table table = data::ReadTable(path, probe);
-  if (table.Find("score") != nullptr) return "score";
-  if (table.Find("yhat") != nullptr) return "yhat";
+  const std::vector<std::string> columns = data::ReadTableColumnNames(path);
+  for (const char* name : {"score", "yhat"}) {
+    if (std::find(columns.begin(), columns.end(), name) != columns.end()) return name;
+  }
   throw Error(ErrorKind::kData, fmt::format("{}: no 'score' or 'yhat' column (choose one with --score-column)", path.string()));
 }
 
@@ -37,13 +37,14 @@ std::string PickValueColumn(const std::filesystem::path& path, const SignalReadO
 SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std::string>& instruments,
                         const Calendar& calendar, const SignalReadOptions& options) {
   const std::string value_column = PickValueColumn(path, options);
+  // Instruments as codes: a file names the same few hundred instruments on every date.
   const data::ColumnRequest requests[] = {{"datetime", data::ColumnType::kDate, true},
-                                          {"instrument", data::ColumnType::kString, true},
+                                          {"instrument", data::ColumnType::kString, true, true},
                                           {value_column, data::ColumnType::kNumber, true},
                                           {"horizon", data::ColumnType::kNumber, false}};
   const data::Table table = data::ReadTable(path, requests);
   const auto& dates = table.Find("datetime")->dates;
-  const auto& names = table.Find("instrument")->strings;
+  const data::TableColumn& names = *table.Find("instrument");
   const auto& values = table.Find(value_column)->numbers;
   const data::TableColumn* horizon_column = table.Find("horizon");
   std::optional<double> horizon = options.horizon;
@@ -55,18 +56,28 @@ SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std
     }
   }
 
-  std::unordered_map<std::string, size_t> instrument_index;
-  for (size_t idx = 0; idx < instruments.size(); ++idx) instrument_index.emplace(instruments[idx], idx);
+  // Market index of each distinct name of the file (-1: not in the market).
+  std::vector<long> code_instrument(names.strings.size(), -1);
+  {
+    std::unordered_map<std::string_view, size_t> instrument_index;
+    for (size_t idx = 0; idx < instruments.size(); ++idx) instrument_index.emplace(instruments[idx], idx);
+    for (size_t code = 0; code < names.strings.size(); ++code) {
+      const auto found = instrument_index.find(names.strings[code]);
+      if (found != instrument_index.end()) code_instrument[code] = static_cast<long>(found->second);
+    }
+  }
 
   SignalMatrix matrix;
   matrix.instrument_count = instruments.size();
-  // Files are usually sorted by date and instrument: remember the last look-ups.
-  std::vector<size_t> row_store_index(table.rows()), row_instrument(table.rows());
-  std::vector<unsigned char> kept(table.rows(), 0), date_used(calendar.size(), 0);
+  // Files are usually sorted by date and instrument: remember the last look-up.
+  constexpr uint32_t kSkipped = UINT32_MAX;
+  const size_t rows = table.rows();
+  std::vector<uint32_t> row_store_index(rows, kSkipped), row_instrument(rows);
+  std::vector<unsigned char> date_used(calendar.size(), 0);
   Date last_date;
   size_t last_store_index = 0;
   bool have_last = false;
-  for (size_t row = 0; row < table.rows(); ++row) {
+  for (size_t row = 0; row < rows; ++row) {
     if (horizon && horizon_column != nullptr && horizon_column->numbers[row] != *horizon) continue;
     if (!have_last || dates[row] != last_date) {
       const std::optional<size_t> store_index = calendar.IndexOf(dates[row]);
@@ -79,18 +90,17 @@ SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std
       last_store_index = *store_index;
       have_last = true;
     }
-    const auto found = instrument_index.find(names[row]);
-    if (found == instrument_index.end()) {
+    const long instrument = code_instrument[names.codes[row]];
+    if (instrument < 0) {
       throw Error(ErrorKind::kNotFound, fmt::format("{}: row {}: instrument '{}' is not in the store's market",
-                                                    path.string(), row + 1, names[row]));
+                                                    path.string(), row + 1, names.String(row)));
     }
     if (std::isinf(values[row])) {
       throw Error(ErrorKind::kData, fmt::format("{}: row {}: infinite {} for {} on {}", path.string(), row + 1,
-                                                options.what, names[row], dates[row].ToString()));
+                                                options.what, names.String(row), dates[row].ToString()));
     }
-    kept[row] = 1;
-    row_store_index[row] = last_store_index;
-    row_instrument[row] = found->second;
+    row_store_index[row] = static_cast<uint32_t>(last_store_index);
+    row_instrument[row] = static_cast<uint32_t>(instrument);
     date_used[last_store_index] = 1;
   }
   std::vector<long> date_row(calendar.size(), -1);
@@ -102,12 +112,13 @@ SignalMatrix ReadSignal(const std::filesystem::path& path, const std::vector<std
   if (matrix.dates.empty()) throw Error(ErrorKind::kData, fmt::format("{}: no {} rows", path.string(), options.what));
   matrix.values.assign(matrix.dates.size() * matrix.instrument_count, std::nan(""));
   std::vector<unsigned char> seen(matrix.values.size(), 0);
-  for (size_t row = 0; row < table.rows(); ++row) {
-    if (!kept[row]) continue;
-    const size_t cell = static_cast<size_t>(date_row[row_store_index[row]]) * matrix.instrument_count + row_instrument[row];
+  for (size_t row = 0; row < rows; ++row) {
+    if (row_store_index[row] == kSkipped) continue;
+    const size_t cell =
+        static_cast<size_t>(date_row[row_store_index[row]]) * matrix.instrument_count + row_instrument[row];
     if (seen[cell]) {
-      throw Error(ErrorKind::kData, fmt::format("{}: row {}: {} on {} appears twice", path.string(), row + 1, names[row],
-                                                dates[row].ToString()));
+      throw Error(ErrorKind::kData, fmt::format("{}: row {}: {} on {} appears twice", path.string(), row + 1,
+                                                names.String(row), dates[row].ToString()));
     }
     seen[cell] = 1;
     if (std::isnan(values[row])) {

@@ -384,7 +384,8 @@ TableColumn TableColumn::Strings(std::string name, std::vector<std::string> valu
   return column;
 }
 
-TableColumn TableColumn::StringCodes(std::string name, std::vector<std::string> dictionary, std::vector<uint32_t> codes) {
+TableColumn TableColumn::StringCodes(std::string name, std::vector<std::string> dictionary,
+                                     std::vector<uint32_t> codes) {
   for (const uint32_t code : codes) Check(code < dictionary.size(), "string codes index their dictionary");
   TableColumn column;
   column.name = std::move(name);
@@ -430,7 +431,9 @@ std::vector<std::string> ReadTableColumnNames(const std::filesystem::path& path)
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::kIo, fmt::format("{}: cannot open for reading", path.string()));
     std::string line;
-    if (!std::getline(in, line)) throw Error(ErrorKind::kData, fmt::format("{}: empty file (no header line)", path.string()));
+    if (!std::getline(in, line)) {
+      throw Error(ErrorKind::kData, fmt::format("{}: empty file (no header line)", path.string()));
+    }
     return CsvHeader(line);
   }
   std::string failure;
