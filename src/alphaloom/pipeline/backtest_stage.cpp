@@ -151,7 +151,8 @@ nlohmann::ordered_json RunBacktestStage(const BacktestStageConfig& config, const
     const size_t after_last = *calendar.IndexOf(driver.last()) + 1;
     if (after_last < calendar.size()) end = calendar[after_last];
   }
-  const backtest::Market market = backtest::LoadMarket(store, start, end);
+  const backtest::Market market =
+      backtest::LoadMarket(store, start, end, backtest::RequiredMarketFields(config.options.exchange));
 
   backtest::BacktestOptions options = config.options;
   std::unique_ptr<backtest::Strategy> strategy;
