@@ -3,32 +3,16 @@
 #include "alphaloom/common/error.h"
 #include "alphaloom/pipeline/labels.h"
 #include "alphaloom/pipeline/splits.h"
+#include "pipeline/config_test_support.h"
 
 namespace alphaloom::pipeline {
 namespace {
 
-LabelConfig Label(const std::string& yaml) {
-  ConfigSection top(LoadYamlText(yaml, "wf.yaml"), "", "wf.yaml");
-  ConfigSection section = top.Child("label");
-  return ReadLabelConfig(section);
-}
+using test::ConfigError;
 
-SplitConfig Split(const std::string& yaml) {
-  ConfigSection top(LoadYamlText(yaml, "wf.yaml"), "", "wf.yaml");
-  ConfigSection section = top.Child("cv");
-  return ReadSplitConfig(section);
-}
+LabelConfig Label(const std::string& yaml) { return test::ReadSection(yaml, "label", ReadLabelConfig); }
 
-std::string ConfigError(const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kConfig) << error.what();
-    return error.what();
-  }
-  ADD_FAILURE() << "accepted";
-  return "";
-}
+SplitConfig Split(const std::string& yaml) { return test::ReadSection(yaml, "cv", ReadSplitConfig); }
 
 TEST(WorkflowConfig, LabelSectionDefaultsAndKinds) {
   LabelConfig config = Label("label: {}\n");

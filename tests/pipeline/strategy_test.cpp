@@ -11,27 +11,15 @@
 
 #include "alphaloom/common/error.h"
 #include "alphaloom/portfolio/bet_size.h"
+#include "pipeline/config_test_support.h"
 #include "test_support.h"
 
 namespace alphaloom::pipeline {
 namespace {
 
-HybridConfig Hybrid(const std::string& yaml) {
-  ConfigSection top(LoadYamlText(yaml, "wf.yaml"), "", "wf.yaml");
-  ConfigSection section = top.Child("strategy");
-  return ReadHybridConfig(section);
-}
+using test::ConfigError;
 
-std::string ConfigError(const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kConfig) << error.what();
-    return error.what();
-  }
-  ADD_FAILURE() << "accepted";
-  return "";
-}
+HybridConfig Hybrid(const std::string& yaml) { return test::ReadSection(yaml, "strategy", ReadHybridConfig); }
 
 TEST(StrategyConfig, DefaultsAndOverrides) {
   HybridConfig config = Hybrid("strategy: {kind: hybrid}\n");
