@@ -65,6 +65,7 @@ def main():
             version = client.get_model_version(model["name"], str(model["version"]))
             assert version.run_id == run.info.run_id, f"version run {version.run_id} != {run.info.run_id}"
             assert version.status == "READY"
+            assert version.tags.get("alphaloom.model_version") == model["model_version"], f"tags {version.tags}"
             by_alias = client.get_model_version_by_alias(model["name"], model["alias"])
             assert int(by_alias.version) == int(model["version"]), f"alias -> {by_alias.version}"
             mlflow.set_tracking_uri(expected["tracking_uri"])

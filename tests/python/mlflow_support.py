@@ -112,7 +112,8 @@ def expectation(tracking_uri, experiment, run_name, config_path, train, backtest
     if registry_uri:
         out["registry_uri"] = registry_uri
     if model:
-        out["model"] = model
+        # The registered version is tagged with the ensemble's content version (predict's model_version).
+        out["model"] = dict(model, model_version=sha(train / "model" / "ensemble.json")[:12])
     if source_run_id:
         out["source_run_id"] = source_run_id
     return out

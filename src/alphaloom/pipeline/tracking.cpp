@@ -17,7 +17,9 @@
 #include "alphaloom/common/hash.h"
 #include "alphaloom/common/log.h"
 #include "alphaloom/common/process.h"
+#include "alphaloom/data/csv_reader.h"
 #include "alphaloom/pipeline/config_section.h"
+#include "alphaloom/pipeline/predict.h"
 #include "alphaloom/track/file_store.h"
 #include "alphaloom/track/rest_store.h"
 #include "alphaloom/track/sync.h"
@@ -325,9 +327,13 @@ LoggedRun LogRun(const TrackingConfig& config, const RunRecord& record) {
   logged.experiment = config.experiment;
   logged.local_root = local.root();
   logged.run_id = LogInto(local, config, record, local_options);
+  // The registered version carries the ensemble's content version, the model_version that
+  // `predict` writes beside every prediction, so a stored prediction leads back to its version.
+  track::KeyValues version_tags;
   if (!config.register_as.empty() && record.status == track::RunStatus::kFinished) {
-    track::ModelVersion version = local.RegisterModelVersion(config.register_as, logged.run_id, "model",
-                                                             {{"alphaloom.experiment", config.experiment}});
+    version_tags = {{"alphaloom.experiment", config.experiment},
+                    {kModelVersionTag, EnsembleVersion(data::ReadFileMaybeGzip(record.train_dir / "model" / "ensemble.json"))}};
+    track::ModelVersion version = local.RegisterModelVersion(config.register_as, logged.run_id, "model", version_tags);
     if (!config.alias.empty()) local.SetAlias(config.register_as, config.alias, version.version);
     logged.version = version.version;
   }
@@ -337,10 +343,9 @@ LoggedRun LogRun(const TrackingConfig& config, const RunRecord& record) {
     track::SyncSummary summary;
     logged.server_run_id = track::SyncRun(local, config.experiment, local.GetRun(logged.run_id), remote, summary);
     if (logged.version) {
-      track::ModelVersion version = remote.RegisterModelVersion(
-          config.register_as, logged.server_run_id, "model",
-          {{"alphaloom.experiment", config.experiment},
-           {track::kSourceVersionTag, fmt::format("{}/{}", logged.run_id, *logged.version)}});
+      version_tags.emplace_back(track::kSourceVersionTag, fmt::format("{}/{}", logged.run_id, *logged.version));
+      track::ModelVersion version =
+          remote.RegisterModelVersion(config.register_as, logged.server_run_id, "model", version_tags);
       if (!config.alias.empty()) remote.SetAlias(config.register_as, config.alias, version.version);
     }
   } catch (const Error& error) {

@@ -25,6 +25,10 @@
 
 namespace alphaloom::pipeline {
 
+/// Tag of a registered model version: the ensemble's content version (EnsembleVersion, the
+/// model_version column of predictions and of the store's preds table).
+inline constexpr const char* kModelVersionTag = "alphaloom.model_version";
+
 /// The workflow's tracking section, read into plain values.
 struct TrackingConfig {
   bool enabled = false;            ///< the workflow has a tracking section
