@@ -7,8 +7,9 @@
 //  - `window` counts rows (a NaN row occupies a slot). window == 0 means expanding (all rows so
 //    far). min_periods is 1: partial windows at the start produce values.
 //  - Streaming kernels cost O(rows) independent of the window; the order-statistic kernels
-//    (Median, Quantile, Rank, Mad) sort the series once and use Fenwick trees, O(rows log rows)
-//    per call. No kernel allocates per row or throws.
+//    (Median, Quantile, Rank, Mad) rank the series block by block (one block = one window) and
+//    use Fenwick trees over two blocks' values, O(rows log window) per call (O(rows log rows)
+//    when expanding). No kernel allocates per row or throws.
 #include <cstddef>
 #include <span>
 

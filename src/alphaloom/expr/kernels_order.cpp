@@ -1,5 +1,6 @@
 // Order-statistic kernels (Median, Quantile, Rank, Mad) over a sliding window, on the
-// coordinate-compressed Fenwick trees of order_statistics.h: O(rows log rows) per call.
+// block-wise coordinate-compressed Fenwick trees of order_statistics.h: O(rows log window) per
+// call.
 #include <algorithm>
 #include <cmath>
 
@@ -19,8 +20,9 @@ using internal::WindowStart;
 template <class Finish>
 void RunOrdered(std::span<const double> x, size_t window, bool with_sums, std::span<double> out, Finish finish) {
   assert(out.size() == x.size() && "kernel output must match the input length");
-  OrderStatistics stats(x, with_sums);
+  OrderStatistics stats(x, window, with_sums);
   for (size_t row = 0; row < x.size(); ++row) {
+    stats.Visit(row);
     const size_t start = WindowStart(row, window);
     if (start > 0 && !std::isnan(x[start - 1])) stats.Erase(start - 1);
     if (!std::isnan(x[row])) stats.Insert(row);

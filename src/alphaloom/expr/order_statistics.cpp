@@ -6,6 +6,8 @@
 #include <cmath>
 #include <utility>
 
+#include "alphaloom/expr/rolling_window.h"
+
 namespace alphaloom::expr::kernels::internal {
 namespace {
 
@@ -59,54 +61,96 @@ size_t LowestBit(size_t index) {
 
 }  // namespace
 
-OrderStatistics::OrderStatistics(std::span<const double> values, bool with_sums)
-    : values_(values), slot_of_row_(values.size(), kNoSlot) {
+OrderStatistics::OrderStatistics(std::span<const double> values, size_t window, bool with_sums)
+    : values_(values), with_sums_(with_sums) {
   assert(values.size() < kNoSlot && "OrderStatistics: rows are numbered in 32 bits");
+  block_ = std::max<size_t>(WindowCapacity(values.size(), window), 1);
+  // Allocated once: two blocks' rows, slots and trees.
+  const size_t span = std::min(2 * block_, std::max<size_t>(values.size(), 1));
+  previous_.reserve(block_);
+  current_.reserve(block_);
+  slot_of_row_.reserve(span);
+  slot_value_.reserve(span);
+  slot_count_.reserve(span);
+  count_tree_.reserve(std::bit_ceil(span) + 1);
+  if (with_sums) sum_tree_.reserve(std::bit_ceil(span) + 1);
+}
+
+void OrderStatistics::EnterBlock(size_t row) {
+  const size_t end = std::min(row + block_, values_.size());
+  next_block_ = end;
+  // The block just left becomes the previous one; its values are already sorted.
+  std::swap(previous_, current_);
+  current_.clear();
+  for (size_t r = row; r < end; ++r) {
+    if (!std::isnan(values_[r])) current_.emplace_back(values_[r], static_cast<uint32_t>(r));
+  }
   // Sorting (value, row) pairs in place is much kinder to the cache than sorting row indices.
-  std::vector<std::pair<double, uint32_t>> ordered;
-  ordered.reserve(values.size());
-  for (size_t row = 0; row < values.size(); ++row) {
-    if (!std::isnan(values[row])) ordered.emplace_back(values[row], static_cast<uint32_t>(row));
+  std::sort(current_.begin(), current_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  base_ = row - std::min(row, block_);
+  slot_of_row_.assign(end - base_, kNoSlot);
+  slot_value_.clear();
+  // Merge the two sorted blocks into the slots; -0.0 and 0.0 compare equal and share a slot, as
+  // they share a rank in pandas.
+  auto assign = [&](const std::pair<double, uint32_t>& entry) {
+    if (slot_value_.empty() || slot_value_.back() != entry.first) slot_value_.push_back(entry.first);
+    slot_of_row_[entry.second - base_] = static_cast<uint32_t>(slot_value_.size() - 1);
+  };
+  size_t a = 0;
+  size_t b = 0;
+  while (a < previous_.size() || b < current_.size()) {
+    const bool take_previous = b == current_.size() || (a < previous_.size() && previous_[a].first < current_[b].first);
+    assign(take_previous ? previous_[a++] : current_[b++]);
   }
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [value, row] : ordered) {
-    // -0.0 and 0.0 compare equal and share a slot, as they share a rank in pandas.
-    if (slot_value_.empty() || slot_value_.back() != value) slot_value_.push_back(value);
-    slot_of_row_[row] = static_cast<uint32_t>(slot_value_.size() - 1);
-  }
+  // The values present when a block is entered are exactly the previous block's valid values
+  // (the window of the block's first row minus the one row about to leave).
+  assert(size_ == previous_.size() && "OrderStatistics: the window must be one block long");
   slot_count_.assign(slot_value_.size(), 0);
   // A power-of-two length lets the k-th descent run without bounds checks; the padding slots
   // stay empty.
   tree_length_ = std::bit_ceil(std::max<size_t>(slot_value_.size(), 1));
   count_tree_.assign(tree_length_ + 1, 0);
-  if (with_sums) sum_tree_.assign(tree_length_ + 1, DoubleDouble{});
+  if (with_sums_) sum_tree_.assign(tree_length_ + 1, DoubleDouble{});
+  for (const auto& [value, r] : previous_) {
+    const size_t slot = slot_of_row_[r - base_];
+    ++slot_count_[slot];
+    ++count_tree_[slot + 1];
+    if (with_sums_) Accumulate(sum_tree_[slot + 1], value);
+  }
+  // Fenwick trees built in linear time: each node passes its total to its parent.
+  for (size_t index = 1; index <= tree_length_; ++index) {
+    const size_t parent = index + LowestBit(index);
+    if (parent > tree_length_) continue;
+    count_tree_[parent] += count_tree_[index];
+    if (with_sums_) sum_tree_[parent] = Add(sum_tree_[parent], sum_tree_[index]);
+  }
 }
 
 void OrderStatistics::Insert(size_t row) {
-  const uint32_t slot = slot_of_row_[row];
+  const size_t slot = SlotOf(row);
   assert(slot != kNoSlot && "OrderStatistics: NaN rows are never inserted");
   ++slot_count_[slot];
   ++size_;
-  for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) ++count_tree_[index];
-  if (!sum_tree_.empty()) {
+  for (size_t index = slot + 1; index <= tree_length_; index += LowestBit(index)) ++count_tree_[index];
+  if (with_sums_) {
     const double value = values_[row];
     Accumulate(total_, value);
-    for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) {
+    for (size_t index = slot + 1; index <= tree_length_; index += LowestBit(index)) {
       Accumulate(sum_tree_[index], value);
     }
   }
 }
 
 void OrderStatistics::Erase(size_t row) {
-  const uint32_t slot = slot_of_row_[row];
+  const size_t slot = SlotOf(row);
   assert(slot != kNoSlot && slot_count_[slot] > 0 && "OrderStatistics: erasing a value not present");
   --slot_count_[slot];
   --size_;
-  for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) --count_tree_[index];
-  if (!sum_tree_.empty()) {
+  for (size_t index = slot + 1; index <= tree_length_; index += LowestBit(index)) --count_tree_[index];
+  if (with_sums_) {
     const double value = -values_[row];
     Accumulate(total_, value);
-    for (size_t index = size_t{slot} + 1; index <= tree_length_; index += LowestBit(index)) {
+    for (size_t index = slot + 1; index <= tree_length_; index += LowestBit(index)) {
       Accumulate(sum_tree_[index], value);
     }
   }
@@ -142,7 +186,7 @@ std::pair<double, double> OrderStatistics::KthSmallestAndNext(size_t k) const {
 
 size_t OrderStatistics::CountLess(size_t row) const {
   size_t count = 0;
-  for (size_t index = slot_of_row_[row]; index > 0; index -= LowestBit(index)) count += count_tree_[index];
+  for (size_t index = SlotOf(row); index > 0; index -= LowestBit(index)) count += count_tree_[index];
   return count;
 }
 
