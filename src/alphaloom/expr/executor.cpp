@@ -51,6 +51,22 @@ class Evaluator {
         materialized_[index] = true;
       }
     }
+    // The output columns each stage's per-instrument work writes, and where each sits in the
+    // instrument's local block (RunInstrument).
+    size_t max_stage = 0;
+    for (const DagNode& node : nodes) max_stage = std::max(max_stage, node.stage);
+    stage_columns_.resize(max_stage + 1);
+    block_position_.assign(program.outputs().size(), 0);
+    for (size_t column = 0; column < program.outputs().size(); ++column) {
+      const DagNode& node = nodes[program.outputs()[column]];
+      // Cross-sectional nodes write the frame themselves; constants are never written (NaN).
+      if (node.kind == DagNode::Kind::kConstant) continue;
+      if (node.kind == DagNode::Kind::kOperator && node.op->kind == OperatorKind::kCrossSectional) continue;
+      // Fields are written with stage 0's work.
+      const size_t stage = node.kind == DagNode::Kind::kField ? 0 : node.stage;
+      block_position_[column] = stage_columns_[stage].size();
+      stage_columns_[stage].push_back(column);
+    }
     buffers_.resize(nodes.size());
     for (size_t index = 0; index < nodes.size(); ++index) {
       if (materialized_[index]) buffers_[index].assign(panel.instrument_count() * panel.date_count(), kNaN);
@@ -94,11 +110,33 @@ class Evaluator {
     frame_ = FeatureFrame(program_.names(), panel_.instruments(), std::move(row_dates), std::move(row_instruments));
   }
 
-  void WriteOutputs(size_t node, size_t instrument, size_t first_date, std::span<const double> values) {
+  // Copies the instrument's output values into its local block, one contiguous run per column.
+  void WriteOutputs(size_t node, std::span<const double> values, std::span<float> block) {
+    const size_t count = values.size();
     for (size_t column : output_columns_[node]) {
-      for (size_t offset = 0; offset < values.size(); ++offset) {
-        const int64_t row = rows_.At(instrument, first_date + offset);
-        if (row >= 0) frame_.At(static_cast<size_t>(row), column) = static_cast<float>(values[offset]);
+      float* target = block.data() + block_position_[column] * count;
+      for (size_t offset = 0; offset < count; ++offset) target[offset] = static_cast<float>(values[offset]);
+    }
+  }
+
+  // Moves the local block of the instrument's `stage` columns into the frame. The frame is
+  // row-major over (date, instrument) rows, so one instrument's consecutive dates lie a whole
+  // cross-section apart; going through the block tile by tile writes each frame row's columns
+  // together instead of taking a cache miss per value.
+  void StoreBlock(size_t instrument, size_t first_date, size_t count, size_t stage, std::span<const float> block) {
+    const std::vector<size_t>& columns = stage_columns_[stage];
+    if (columns.empty()) return;
+    constexpr size_t kTile = 32;
+    int64_t rows[kTile];
+    for (size_t tile = 0; tile < count; tile += kTile) {
+      const size_t length = std::min(kTile, count - tile);
+      for (size_t k = 0; k < length; ++k) rows[k] = rows_.At(instrument, first_date + tile + k);
+      for (size_t position = 0; position < columns.size(); ++position) {
+        const float* source = block.data() + position * count + tile;
+        const size_t column = columns[position];
+        for (size_t k = 0; k < length; ++k) {
+          if (rows[k] >= 0) frame_.At(static_cast<size_t>(rows[k]), column) = source[k];
+        }
       }
     }
   }
@@ -113,6 +151,7 @@ class Evaluator {
     const auto& nodes = program_.nodes();
 
     thread_local std::vector<double> scratch;
+    thread_local std::vector<float> block_storage;
     thread_local std::vector<size_t> slot;
     slot.assign(nodes.size(), static_cast<size_t>(-1));
     size_t slots = 0;
@@ -124,6 +163,9 @@ class Evaluator {
       if (runs_here) slot[index] = slots++;
     }
     if (scratch.size() < slots * count) scratch.resize(slots * count);
+    const size_t block_size = stage_columns_[stage].size() * count;
+    if (block_storage.size() < block_size) block_storage.resize(block_size);
+    const std::span<float> block(block_storage.data(), block_size);
     auto local = [&](size_t index) { return std::span<double>(scratch).subspan(slot[index] * count, count); };
     auto input = [&](size_t index) -> std::span<const double> {
       const DagNode& node = nodes[index];
@@ -137,7 +179,7 @@ class Evaluator {
       const DagNode& node = nodes[index];
       if (slot[index] == static_cast<size_t>(-1)) {
         if (stage == 0 && node.kind == DagNode::Kind::kField && !output_columns_[index].empty()) {
-          WriteOutputs(index, instrument, first, input(index));
+          WriteOutputs(index, input(index), block);
         }
         continue;
       }
@@ -156,8 +198,9 @@ class Evaluator {
       if (materialized_[index]) {
         std::copy(out.begin(), out.end(), buffers_[index].begin() + static_cast<std::ptrdiff_t>(instrument * dates + first));
       }
-      if (!output_columns_[index].empty()) WriteOutputs(index, instrument, first, out);
+      if (!output_columns_[index].empty()) WriteOutputs(index, out, block);
     }
+    StoreBlock(instrument, first, count, stage, block);
   }
 
   // A cross-sectional node, date by date over the instruments that exist on the date.
@@ -199,6 +242,8 @@ class Evaluator {
   OutputRange range_;
   std::vector<size_t> field_index_;
   std::vector<std::vector<size_t>> output_columns_;
+  std::vector<std::vector<size_t>> stage_columns_;  // per stage: output columns of per-instrument nodes
+  std::vector<size_t> block_position_;              // per column: its place in its stage's block
   std::vector<bool> materialized_;
   std::vector<std::vector<double>> buffers_;
   RowIndex rows_;
