@@ -127,12 +127,18 @@ void FeatureFrame::Write(const std::filesystem::path& path) const {
   if (extension != ".parquet") {
     throw Error(ErrorKind::kUsage, fmt::format("{}: output must end in .csv or .parquet", path.string()));
   }
-  std::vector<std::shared_ptr<arrow::Field>> fields = {arrow::field("datetime", arrow::date32()),
-                                                       arrow::field("instrument", arrow::utf8())};
-  for (const auto& column : columns_) fields.push_back(arrow::field(column, arrow::float32()));
+  // No value is ever null (missing factor values are NaN), so every column is required: the
+  // writer then has no definition levels to encode.
+  std::vector<std::shared_ptr<arrow::Field>> fields = {arrow::field("datetime", arrow::date32(), false),
+                                                       arrow::field("instrument", arrow::utf8(), false)};
+  for (const auto& column : columns_) fields.push_back(arrow::field(column, arrow::float32(), false));
   const auto schema = arrow::schema(fields);
-  // Factor values are nearly all distinct: dictionary encoding would only cost time.
-  const auto properties = parquet::WriterProperties::Builder().disable_dictionary()->build();
+  // Factor values are nearly all distinct: dictionary encoding would only cost time. Min / max
+  // statistics are kept for the row keys (datetime, instrument), which readers filter on, and
+  // left out for the factor columns, where they cost a comparison per value and serve nobody.
+  parquet::WriterProperties::Builder builder;
+  builder.disable_dictionary()->disable_statistics()->enable_statistics("datetime")->enable_statistics("instrument");
+  const auto properties = builder.build();
   WriteThroughTemporary(path, [&](const std::filesystem::path& temporary) {
     auto out = arrow::io::FileOutputStream::Open(temporary.string());
     if (!out.ok()) throw Error(ErrorKind::kIo, fmt::format("{}: {}", temporary.string(), out.status().ToString()));
