@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -68,6 +69,195 @@ void AppendList(std::string& text, const std::vector<T>& items, size_t max_liste
   const size_t skipped = items.size() > max_listed ? items.size() - max_listed : 0;
   if (skipped > 0) text += fmt::format("    ... {} earlier (--json lists all)\n", skipped);
   for (size_t index = skipped; index < items.size(); ++index) text += "    " + line(items[index]) + "\n";
+}
+
+// Short names of the meta-model's components for the text table (JSON keeps the full names).
+std::string ShortComponent(std::string_view component) {
+  if (component == "mean_reversion") return "mrev";
+  if (component == "volatility") return "vol";
+  if (component == "relative_strength") return "rs";
+  return std::string(component);
+}
+
+std::string Cell(double value, std::string_view format) {
+  return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : "-";
+}
+
+// A text table: columns of right-aligned cells (the first left-aligned), each as wide as its
+// widest cell or header, two spaces apart.
+class TextTable {
+ public:
+  void Add(std::string header, std::vector<std::string> cells) {
+    columns_.push_back({std::move(header), std::move(cells)});
+  }
+  std::string Format(std::string_view indent) const {
+    std::vector<size_t> widths;
+    size_t rows = 0;
+    for (const auto& [header, cells] : columns_) {
+      size_t width = header.size();
+      for (const std::string& cell : cells) width = std::max(width, cell.size());
+      widths.push_back(width);
+      rows = std::max(rows, cells.size());
+    }
+    std::string text;
+    const auto line = [&](auto cell_of) {
+      std::string out(indent);
+      for (size_t col = 0; col < columns_.size(); ++col) {
+        if (col > 0) out += "  ";
+        out += col == 0 ? fmt::format("{:<{}}", cell_of(col), widths[col]) : fmt::format("{:>{}}", cell_of(col), widths[col]);
+      }
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      return out + "\n";
+    };
+    text += line([&](size_t col) { return columns_[col].first; });
+    for (size_t row = 0; row < rows; ++row) {
+      text += line([&](size_t col) { return row < columns_[col].second.size() ? columns_[col].second[row] : ""; });
+    }
+    return text;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::vector<std::string>>> columns_;
+};
+
+std::vector<std::string> Cells(const std::vector<double>& values, size_t begin, std::string_view format) {
+  std::vector<std::string> cells;
+  for (size_t row = begin; row < values.size(); ++row) cells.push_back(Cell(values[row], format));
+  return cells;
+}
+
+std::string MlText(const StrategyInspection& s) {
+  if (s.ml_source.empty()) return "none (no model or predictions: the ML component scores nothing)";
+  std::string text = fmt::format("{} as {}", s.ml_source, s.ml_signal);
+  if (!s.ml_version.empty()) text += fmt::format(", version {}", s.ml_version);
+  if (s.ml_trained_through) {
+    text += fmt::format(", trained through {}", s.ml_trained_through->ToString());
+    if (s.table_begin < s.rows() && s.dates[s.table_begin] <= *s.ml_trained_through) {
+      text += " (rows up to then are in-sample for the ML score)";
+    }
+  }
+  return text;
+}
+
+std::string FormatStrategy(const StrategyInspection& s) {
+  const size_t begin = s.table_begin;
+  const bool hmm = s.regime_method == "hmm";
+  const bool ml = !s.ml_source.empty();
+  std::string text = fmt::format("strategy      hybrid, settings: {}\n", s.config);
+  text += fmt::format("  regime      {} (from the benchmark{})\n", s.regime_method,
+                      hmm ? "; p_* are the filtered probabilities" : "");
+  text += fmt::format("  ML          {}\n", MlText(s));
+  text += "  meta weights (a date's weights: its regime's set, or the probability-weighted mix of the sets)\n";
+  TextTable weights;
+  std::vector<std::string> set_names;
+  for (const auto& [name, values] : s.weight_sets) set_names.push_back(name);
+  weights.Add("set", set_names);
+  for (size_t component = 0; component < s.components.size(); ++component) {
+    std::vector<std::string> cells;
+    for (const auto& [name, values] : s.weight_sets) cells.push_back(Cell(values[component], "{:.2f}"));
+    weights.Add(ShortComponent(s.components[component]), std::move(cells));
+  }
+  text += weights.Format("    ");
+  if (begin >= s.rows()) return text + "  no rows\n";
+  text += fmt::format(
+      "  {} rows, {} .. {}: signals in [-1, 1] (mrev mean_reversion, vol volatility, rs relative_strength{}), "
+      "c_x = weight x signal, alpha = sum of c_x, weight = target weight (traded on the next day), rvol = "
+      "realized volatility\n",
+      s.rows() - begin, s.dates[begin].ToString(), s.dates.back().ToString(), ml ? ", ml the ML score" : "");
+  TextTable table;
+  std::vector<std::string> dates;
+  for (size_t row = begin; row < s.rows(); ++row) dates.push_back(s.dates[row].ToString());
+  table.Add("date", std::move(dates));
+  table.Add("close", Cells(s.close, begin, "{:.4f}"));
+  for (size_t feature = 0; feature < s.feature_names.size(); ++feature) {
+    table.Add(s.feature_names[feature], Cells(s.features[feature], begin, "{:.6g}"));
+  }
+  const size_t signal_count = ml ? s.components.size() : s.components.size() - 1;
+  for (size_t component = 0; component < signal_count; ++component) {
+    if (ml && component + 1 == s.components.size()) {
+      table.Add("yhat", Cells(s.yhat, begin, "{:+.5f}"));
+      table.Add("prob_up", Cells(s.prob_up, begin, "{:.4f}"));
+    }
+    table.Add(ShortComponent(s.components[component]), Cells(s.signals[component], begin, "{:+.4f}"));
+  }
+  std::vector<std::string> regimes;
+  for (size_t row = begin; row < s.rows(); ++row) {
+    regimes.push_back(s.regime[row] < 0 ? "-" : s.regime_labels[static_cast<size_t>(s.regime[row])]);
+  }
+  table.Add("regime", std::move(regimes));
+  if (hmm) {
+    for (size_t index = 0; index < s.regime_labels.size(); ++index) {
+      table.Add("p_" + s.regime_labels[index], Cells(s.probabilities[index], begin, "{:.3f}"));
+    }
+  }
+  for (size_t component = 0; component < signal_count; ++component) {
+    table.Add("c_" + ShortComponent(s.components[component]), Cells(s.contributions[component], begin, "{:+.4f}"));
+  }
+  table.Add("alpha", Cells(s.alpha_score, begin, "{:+.4f}"));
+  table.Add("rvol", Cells(s.realized_vol, begin, "{:.3f}"));
+  table.Add("weight", Cells(s.weight, begin, "{:.4f}"));
+  return text + table.Format("  ");
+}
+
+nlohmann::ordered_json StrategyToJson(const StrategyInspection& s) {
+  const bool hmm = s.regime_method == "hmm";
+  const bool ml = !s.ml_source.empty();
+  nlohmann::ordered_json json;
+  json["config"] = s.config;
+  json["regime_method"] = s.regime_method;
+  json["regime_labels"] = s.regime_labels;
+  json["ml"] = ml ? nlohmann::ordered_json{{"source", s.ml_source},
+                                           {"signal", s.ml_signal},
+                                           {"version", s.ml_version.empty() ? nlohmann::ordered_json(nullptr)
+                                                                            : nlohmann::ordered_json(s.ml_version)},
+                                           {"trained_through", OptionalDate(s.ml_trained_through)}}
+                  : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json weight_sets = nlohmann::ordered_json::object();
+  for (const auto& [name, values] : s.weight_sets) {
+    nlohmann::ordered_json set = nlohmann::ordered_json::object();
+    for (size_t component = 0; component < s.components.size(); ++component) set[s.components[component]] = values[component];
+    weight_sets[name] = std::move(set);
+  }
+  json["meta_weights"] = std::move(weight_sets);
+  json["features"] = s.feature_names;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (size_t row = s.table_begin; row < s.rows(); ++row) {
+    nlohmann::ordered_json item;
+    item["date"] = s.dates[row].ToString();
+    item["close"] = Nullable(s.close[row]);
+    nlohmann::ordered_json features = nlohmann::ordered_json::object();
+    for (size_t feature = 0; feature < s.feature_names.size(); ++feature) {
+      features[s.feature_names[feature]] = Nullable(s.features[feature][row]);
+    }
+    item["features"] = std::move(features);
+    nlohmann::ordered_json signals = nlohmann::ordered_json::object();
+    for (size_t component = 0; component < s.components.size(); ++component) {
+      signals[s.components[component]] = Nullable(s.signals[component][row]);
+    }
+    item["signals"] = std::move(signals);
+    item["prediction"] = ml ? nlohmann::ordered_json{{"yhat", Nullable(s.yhat[row])}, {"prob_up", Nullable(s.prob_up[row])}}
+                            : nlohmann::ordered_json(nullptr);
+    item["regime"] = s.regime[row] < 0 ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json(s.regime_labels[static_cast<size_t>(s.regime[row])]);
+    if (hmm) {
+      nlohmann::ordered_json probabilities = nlohmann::ordered_json::object();
+      for (size_t index = 0; index < s.regime_labels.size(); ++index) {
+        probabilities[s.regime_labels[index]] = s.probabilities[index][row];
+      }
+      item["regime_probabilities"] = std::move(probabilities);
+    }
+    nlohmann::ordered_json contributions = nlohmann::ordered_json::object();
+    for (size_t component = 0; component < s.components.size(); ++component) {
+      contributions["c_" + s.components[component]] = s.contributions[component][row];
+    }
+    item["contributions"] = std::move(contributions);
+    item["alpha_score"] = s.alpha_score[row];
+    item["realized_vol"] = Nullable(s.realized_vol[row]);
+    item["weight"] = s.weight[row];
+    rows.push_back(std::move(item));
+  }
+  json["rows"] = std::move(rows);
+  return json;
 }
 
 }  // namespace
@@ -196,6 +386,7 @@ std::string FormatInspection(const Inspection& inspection, size_t max_listed) {
       text += fmt::format("  {:<{}}  {}\n", name, width, std::isfinite(value) ? fmt::format("{:.6g}", value) : "NaN");
     }
   }
+  if (inspection.strategy) text += FormatStrategy(*inspection.strategy);
   return text;
 }
 
@@ -281,6 +472,7 @@ nlohmann::ordered_json InspectionToJson(const Inspection& inspection) {
   } else {
     json["features"] = nullptr;
   }
+  json["strategy"] = inspection.strategy ? StrategyToJson(*inspection.strategy) : nlohmann::ordered_json(nullptr);
   return json;
 }
 
@@ -317,6 +509,23 @@ void WriteInspectChart(const Inspection& inspection, const std::filesystem::path
   for (const data::PriceJump& jump : h.jumps) jumps.push_back(jump.date.ToString());
   input["jumps"] = std::move(jumps);
   input["max_drawdown"] = Nullable(inspection.returns.max_drawdown);
+  if (inspection.strategy) {
+    const StrategyInspection& s = *inspection.strategy;
+    nlohmann::json strategy;
+    std::vector<std::string> strategy_dates;
+    for (Date date : s.dates) strategy_dates.push_back(date.ToString());
+    strategy["dates"] = std::move(strategy_dates);
+    strategy["components"] = s.components;
+    strategy["signals"] = s.signals;
+    strategy["has_ml"] = !s.ml_source.empty();
+    strategy["alpha_score"] = s.alpha_score;
+    strategy["weight"] = s.weight;
+    strategy["regime"] = s.regime;
+    strategy["regime_labels"] = s.regime_labels;
+    strategy["regime_method"] = s.regime_method;
+    strategy["table_first"] = s.table_begin < s.rows() ? nlohmann::json(s.dates[s.table_begin].ToString()) : nullptr;
+    input["strategy"] = std::move(strategy);
+  }
 
   const std::filesystem::path script =
       std::filesystem::path(ALPHALOOM_REPORT_SCRIPT).parent_path() / "inspect_chart.py";
