@@ -435,3 +435,222 @@ def test_a_one_day_range_has_no_return_statistics(alphaloom, synth):
     assert returns["count"] == 0 and returns["total_return"] == 0
     assert returns["annual_volatility"] is None and returns["sharpe"] is None and returns["max_drawdown"] == 0
     assert report["factor_changes"]["events"] == [] and report["quality"]["jumps"] == []
+
+
+# ---------------------------------------------------------------- the hybrid strategy (--workflow)
+
+COMPONENTS = ("trend", "mean_reversion", "volatility", "relative_strength", "ml")
+STRATEGY_YAML = """strategy:
+  kind: hybrid
+  regime: {method: rules}
+  meta:
+    weights:
+      default: {trend: 0.30, mean_reversion: 0.15, volatility: 0.15, relative_strength: 0.20, ml: 0.20}
+      bull:    {trend: 0.35, mean_reversion: 0.05, volatility: 0.10, relative_strength: 0.30, ml: 0.20}
+      bear:    {trend: 0.30, mean_reversion: 0.10, volatility: 0.20, relative_strength: 0.20, ml: 0.20}
+      choppy:  {trend: 0.10, mean_reversion: 0.40, volatility: 0.10, relative_strength: 0.20, ml: 0.20}
+      crash:   {trend: 0.20, mean_reversion: 0.05, volatility: 0.45, relative_strength: 0.10, ml: 0.20}
+"""
+
+
+def read_csv_rows(path, symbol):
+    """`alphaloom strategy` output rows of one instrument, by date."""
+    with pathlib.Path(path).open() as handle:
+        return {row["datetime"]: row for row in csv.DictReader(handle) if row["instrument"] == symbol}
+
+
+def traded_stock(truth):
+    """A stock listed over most of the span (so the 200-bar windows fill) with a suspension."""
+    return next(s for s in truth["instruments"] if s["first_date"] <= "2016-03-01" and s["last_date"] >= "2020-12-01"
+                and s["suspensions"])
+
+
+def check_rows_match(rows, expected, hmm=False):
+    assert rows
+    for row in rows:
+        want = expected[row["date"]]
+        assert row["weight"] == pytest.approx(float(want["weight"]), rel=1e-12, abs=1e-15), row["date"]
+        assert row["alpha_score"] == pytest.approx(float(want["alpha_score"]), rel=1e-12, abs=1e-15), row["date"]
+        assert (row["regime"] or "") == want["regime"], row["date"]
+        total = 0.0
+        for name in COMPONENTS:
+            c = row["contributions"][f"c_{name}"]
+            assert c == pytest.approx(float(want[f"c_{name}"]), rel=1e-12, abs=1e-15), (row["date"], name)
+            total += c
+        assert total == pytest.approx(row["alpha_score"], abs=1e-12)
+        for name in COMPONENTS[:4]:
+            assert -1.0 <= row["signals"][name] <= 1.0
+        if hmm:
+            assert sum(row["regime_probabilities"].values()) == pytest.approx(1.0, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def strategy_files(synth, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("strategy")
+    config = folder / "hybrid.yaml"
+    config.write_text(STRATEGY_YAML)
+    return folder, config
+
+
+def test_strategy_table_is_what_alphaloom_strategy_computes(alphaloom, synth, strategy_files):
+    store, truth = synth
+    folder, config = strategy_files
+    stock = traded_stock(truth)["symbol"]
+    out = folder / "weights.csv"
+    alphaloom("strategy", "--config", config, "--data", store, "--start", "2017-01-01", "--out", out)
+    expected = read_csv_rows(out, stock)
+    report = inspect_json(alphaloom, store, stock, "--workflow", config, "--start", "2019-06-01", "--end",
+                          "2019-09-30")
+    strategy = report["strategy"]
+    assert strategy["config"] == str(config) and strategy["regime_method"] == "rules" and strategy["ml"] is None
+    assert strategy["meta_weights"]["bull"]["trend"] == 0.35
+    rows = strategy["rows"]
+    assert [r["date"] for r in rows] == [d for d in sorted(expected) if "2019-06-01" <= d <= "2019-09-30"]
+    check_rows_match(rows, expected)
+    # c_k = w_k(regime) x signal_k: the rules regime picks one weight set per date.
+    for row in rows:
+        weights = strategy["meta_weights"][row["regime"] or "default"]
+        for name in COMPONENTS[:4]:
+            assert row["contributions"][f"c_{name}"] == pytest.approx(weights[name] * row["signals"][name],
+                                                                       rel=1e-6, abs=1e-9)
+    # Regimes are set (the windows have filled) and some weights are non-zero.
+    assert any(r["weight"] > 0 for r in rows) and all(r["regime"] for r in rows)
+
+    # Default: the last 20 bars; the text table shows them too.
+    last = inspect_json(alphaloom, store, stock, "--workflow", config)["strategy"]["rows"]
+    assert len(last) == 20 and last[-1]["date"] == max(expected)
+    check_rows_match(last, expected)
+    text = alphaloom("inspect", "--data", store, "--instrument", stock, "--workflow", config, "--rows", "5").stdout
+    assert "c_trend" in text and "alpha" in text and "weight" in text
+    assert max(expected) in text and f"{float(expected[max(expected)]['alpha_score']):+.4f}" in text
+
+
+def test_strategy_is_leak_free(alphaloom, synth, strategy_files, tmp_path):
+    """Changing every bar after the last shown date (stocks and benchmark) changes nothing shown,
+    and the rows equal those of the full-range table."""
+    store, truth = synth
+    _, config = strategy_files
+    stock = traded_stock(truth)["symbol"]
+    end = "2019-03-29"
+    days = calendar(store)
+    cut = days.index(end) + 1
+    changed = tmp_path / "store"
+    import shutil
+    shutil.copytree(store, changed)
+    rng = np.random.default_rng(3)
+    for folder in (changed / "features").iterdir():
+        for field in ("close", "open", "high", "low", "vwap", "volume"):
+            path = folder / f"{field}.day.bin"
+            if not path.exists():
+                continue
+            raw = np.fromfile(path, dtype="<f4")
+            first = int(raw[0])
+            at = min(len(raw), 1 + max(0, cut - first))
+            raw[at:] *= rng.uniform(0.5, 1.5, size=len(raw) - at).astype("<f4")
+            raw.tofile(path)
+    args = ["--workflow", config, "--start", "2018-12-01", "--end", end, "--features", "alpha158"]
+    original = inspect_json(alphaloom, store, stock, *args)["strategy"]
+    perturbed = inspect_json(alphaloom, changed, stock, *args)["strategy"]
+    assert original["rows"] and original["rows"][-1]["date"] <= end
+    assert original == perturbed
+    # The perturbation is real: later rows differ.
+    later = ["--workflow", config, "--start", "2019-06-01", "--end", "2019-06-28"]
+    assert inspect_json(alphaloom, store, stock, *later)["strategy"] != \
+        inspect_json(alphaloom, changed, stock, *later)["strategy"]
+    # The same dates of the table over the whole span.
+    full = inspect_json(alphaloom, store, stock, *args[:4], "--features", "alpha158")["strategy"]["rows"]
+    assert full[:len(original["rows"])] == original["rows"]
+
+
+def test_workflow_with_set_overrides_the_strategy(alphaloom, synth, strategy_files, tmp_path):
+    store, truth = synth
+    folder, _ = strategy_files
+    stock = traded_stock(truth)["symbol"]
+    workflow = ROOT / "examples" / "hybrid_alpha.yaml"
+    sets = ["--set", f"data.store={store}", "--set", f"output.dir={tmp_path}", "--set", "strategy.regime.method=hmm",
+            "--set", "strategy.sizing.max_weight=0.03"]
+    report = inspect_json(alphaloom, store, stock, "--workflow", workflow, *sets, "--start", "2020-01-02")
+    strategy = report["strategy"]
+    assert strategy["regime_method"] == "hmm" and strategy["ml"] is None
+    # The same strategy section, edited as the overrides say, run by `alphaloom strategy`.
+    out = tmp_path / "weights.csv"
+    shipped = tmp_path / "shipped.yaml"
+    text = (ROOT / "examples" / "hybrid_alpha.yaml").read_text()
+    shipped.write_text(text[text.index("strategy:"):].replace("method: rules", "method: hmm")
+                       .replace("max_weight: 0.05", "max_weight: 0.03"))
+    alphaloom("strategy", "--config", shipped, "--data", store, "--start", "2020-01-01", "--out", out)
+    expected = read_csv_rows(out, stock)
+    check_rows_match(strategy["rows"], expected, hmm=True)
+    assert max(r["weight"] for r in strategy["rows"]) <= 0.03 + 1e-12
+    # --set without --workflow is refused.
+    result = alphaloom("inspect", "--data", store, "--instrument", stock, "--set", "strategy.regime.method=hmm",
+                       check=False)
+    assert result.returncode == 2 and len(error_lines(result)) == 1 and "--workflow" in result.stderr
+
+
+def test_predictions_give_the_ml_component(alphaloom, synth, strategy_files, tmp_path):
+    store, truth = synth
+    _, config = strategy_files
+    stock = traded_stock(truth)["symbol"]
+    days = [d for d in calendar(store) if d >= "2020-06-01"]
+    rng = np.random.default_rng(5)
+    predictions = tmp_path / "pred.csv"
+    with predictions.open("w") as handle:
+        handle.write("datetime,instrument,yhat,prob_up\n")
+        for day in days:
+            for s in truth["instruments"]:
+                if day == days[3] and s["symbol"] == stock:
+                    continue  # one missing prediction
+                p = rng.uniform(0.2, 0.8)
+                handle.write(f"{day},{s['symbol']},{(p - 0.5) / 10:.6f},{p:.6f}\n")
+    out = tmp_path / "weights.csv"
+    alphaloom("strategy", "--config", config, "--data", store, "--predictions", predictions, "--start", "2020-06-01",
+              "--out", out)
+    expected = read_csv_rows(out, stock)
+    report = inspect_json(alphaloom, store, stock, "--workflow", config, "--predictions", predictions, "--start",
+                          "2020-06-01", "--end", "2020-07-31")
+    strategy = report["strategy"]
+    assert strategy["ml"]["source"] == f"predictions {predictions}" and strategy["ml"]["signal"] == "prob_up"
+    rows = strategy["rows"]
+    check_rows_match(rows, expected)
+    assert any(float(expected[r["date"]]["c_ml"]) != 0 for r in rows)
+    for row in rows:
+        if row["date"] == days[3]:
+            assert row["prediction"]["prob_up"] is None and row["signals"]["ml"] is None
+            assert row["contributions"]["c_ml"] == 0
+        else:
+            # prob_up's score: 2 P(up) - 1.
+            assert row["signals"]["ml"] == pytest.approx(2 * row["prediction"]["prob_up"] - 1, abs=1e-9)
+    text = alphaloom("inspect", "--data", store, "--instrument", stock, "--workflow", config, "--predictions",
+                     predictions).stdout
+    assert "prob_up" in text and "c_ml" in text
+
+
+def test_strategy_plot(alphaloom, synth, strategy_files, tmp_path):
+    store, truth = synth
+    _, config = strategy_files
+    stock = traded_stock(truth)["symbol"]
+    plain, with_strategy = tmp_path / "plain.png", tmp_path / "strategy.png"
+    alphaloom("inspect", "--data", store, "--instrument", stock, "--plot", plain)
+    alphaloom("inspect", "--data", store, "--instrument", stock, "--workflow", config, "--plot", with_strategy)
+    width, height = png_size(with_strategy)
+    assert width == png_size(plain)[0] and height > png_size(plain)[1]
+
+
+@pytest.mark.parametrize("args, code, needles", [
+    (["--instrument", "BENCH", "--strategy"], 2, ["BENCH", "benchmark"]),
+    (["--instrument", "NOPE", "--strategy"], 6, ["'NOPE'"]),
+    (["--instrument", "S0004", "--set", "strategy.regime.method=hmm"], 2, ["--set", "--workflow"]),
+    (["--instrument", "S0004", "--workflow", "{tmp}/missing.yaml"], 5, ["missing.yaml"]),
+    (["--instrument", "S0004", "--strategy", "--predictions", "{tmp}/none.csv"], 5, ["none.csv"]),
+    (["--instrument", "S0004", "--strategy", "--rows", "0"], 2, ["--rows"]),
+])
+def test_bad_strategy_input_is_one_line(alphaloom, synth, tmp_path, args, code, needles):
+    store, _ = synth
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = alphaloom("inspect", "--data", store, *args, check=False)
+    assert len(error_lines(result)) == 1, result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+    assert result.returncode == code, result.stderr
+    assert result.stdout == ""
