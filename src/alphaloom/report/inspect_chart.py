@@ -73,8 +73,8 @@ def draw_strategy(strategy, signal_ax, alpha_ax):
     signal_ax.legend(loc="upper left", ncol=5, fontsize=7, frameon=True, framealpha=0.8)
 
     alpha = np.array([np.nan if v is None else v for v in strategy["alpha_score"]], dtype=float)
-    alpha_ax.fill_between(dates, alpha, 0, where=alpha >= 0, color="#2ca02c", alpha=0.35, lw=0, step="mid")
-    alpha_ax.fill_between(dates, alpha, 0, where=alpha < 0, color="#d62728", alpha=0.35, lw=0, step="mid")
+    # Grey, so the fill is not read as the regime shading's colours.
+    alpha_ax.fill_between(dates, alpha, 0, color="#555555", alpha=0.25, lw=0, step="mid")
     alpha_ax.plot(dates, alpha, color="#222222", lw=0.8, drawstyle="steps-mid", label="alpha score")
     bound = max(0.05, float(np.nanmax(np.abs(alpha))) * 1.1) if np.isfinite(alpha).any() else 1.0
     alpha_ax.set_ylim(-bound, bound)
@@ -88,6 +88,9 @@ def draw_strategy(strategy, signal_ax, alpha_ax):
     if np.isfinite(weight).any() and np.nanmax(np.abs(weight)) > 0:
         top = float(np.nanmax(np.abs(weight))) * 100 * 1.1
         weight_ax.set_ylim(-top if np.nanmin(weight) < 0 else 0, top)
+    # The alpha axis (and its legends) above the twin axis's weight line.
+    alpha_ax.set_zorder(weight_ax.get_zorder() + 1)
+    alpha_ax.patch.set_visible(False)
     handles = alpha_ax.get_legend_handles_labels()[0] + weight_ax.get_legend_handles_labels()[0]
     alpha_ax.legend(handles, [h.get_label() for h in handles], loc="upper left", ncol=2, fontsize=7, framealpha=0.8)
 
