@@ -36,6 +36,7 @@ bench: setup
 	(test -d $(BUILD)/bench-strategy-store || $(BIN) -q synth --instruments 800 --start 2012-01-02 --end 2024-04-05 --format qlib --out $(BUILD)/bench-strategy-store) && $(BUILD)/bench/bench_strategy --data $(BUILD)/bench-strategy-store
 	.venv/bin/python bench/train_bench.py
 	.venv/bin/python bench/backtest_bench.py
+	.venv/bin/python bench/workflow_bench.py --binary $(BIN)
 
 clean:
 	rm -rf $(BUILD) build-fuzz $(DEMO) runs .alphaloom-cache
