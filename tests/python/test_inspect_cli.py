@@ -654,3 +654,46 @@ def test_bad_strategy_input_is_one_line(alphaloom, synth, tmp_path, args, code, 
         assert needle in result.stderr, result.stderr
     assert result.returncode == code, result.stderr
     assert result.stdout == ""
+
+
+TINY_WORKFLOW = """name: tiny
+data: {{store: {store}}}
+universe: {{market: all, benchmark: BENCH}}
+factors: {{sets: [], extra: {{MOM5: "Ref($close,5)/$close-1", MOM20: "Ref($close,20)/$close-1"}}}}
+label: {{kind: forward, horizon: 1, form: close}}
+processors: {{steps: [dropna_label]}}
+cv: {{kind: walk_forward, train: expanding, train_days: 500, valid_days: 60, test_days: 300, embargo_days: 2}}
+model: {{kind: lightgbm, num_rounds: 20, seed: 7, threads: 1,
+         params: {{learning_rate: 0.1, num_leaves: 7, min_data_in_leaf: 50}}}}
+output: {{dir: {out}}}
+strategy: {{kind: hybrid}}
+"""
+
+
+def test_model_gives_the_ml_component(alphaloom, synth, tmp_path):
+    """--model (and the workflow's run folder model) predict over the range; the rows equal
+    `alphaloom strategy` fed with `alphaloom predict`'s predictions of the same model."""
+    store, truth = synth
+    stock = traded_stock(truth)["symbol"]
+    workflow = tmp_path / "tiny.yaml"
+    workflow.write_text(TINY_WORKFLOW.format(store=store, out=tmp_path / "runs"))
+    alphaloom("train", "--config", workflow, "--out", tmp_path / "runs" / "tiny")
+    model = tmp_path / "runs" / "tiny" / "model"
+    predictions = tmp_path / "pred.parquet"
+    alphaloom("predict", "--model", model, "--data", store, "--start", "2020-09-01", "--end", "2020-11-30", "--out",
+              predictions)
+    out = tmp_path / "weights.csv"
+    alphaloom("strategy", "--config", workflow, "--data", store, "--predictions", predictions, "--start", "2020-09-01",
+              "--end", "2020-11-30", "--out", out)
+    expected = read_csv_rows(out, stock)
+    args = ["--workflow", workflow, "--start", "2020-10-01", "--end", "2020-11-30"]
+    explicit = inspect_json(alphaloom, store, stock, *args, "--model", model)["strategy"]
+    assert explicit["ml"]["source"] == f"model {model}" and explicit["ml"]["version"]
+    assert explicit["ml"]["trained_through"] is not None
+    check_rows_match(explicit["rows"], expected)
+    assert all(r["prediction"]["prob_up"] is not None for r in explicit["rows"])
+    assert any(r["contributions"]["c_ml"] != 0 for r in explicit["rows"])
+    # Without --model the workflow's run folder model (output.dir/name/model) is used.
+    implicit = inspect_json(alphaloom, store, stock, *args)["strategy"]
+    assert implicit["ml"]["source"] == f"model {model}"
+    assert implicit["rows"] == explicit["rows"]
