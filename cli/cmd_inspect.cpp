@@ -69,7 +69,8 @@ Date TableFirstBar(const data::InstrumentHistory& history, bool start_given, siz
 }
 
 // Predictions for the ML component, from --predictions, --model, or the workflow's run folder.
-pipeline::InspectPredictions Predictions(const InspectArgs& args, const std::optional<pipeline::InspectWorkflow>& workflow,
+pipeline::InspectPredictions Predictions(const InspectArgs& args,
+                                         const std::optional<pipeline::InspectWorkflow>& workflow,
                                          const std::string& store, Date start, Date end, ThreadPool& pool) {
   if (!args.predictions.empty()) return pipeline::ReadPredictionsForInspect(args.predictions);
   const pipeline::TrackingConfig tracking = workflow ? workflow->tracking : pipeline::TrackingConfig{};
@@ -82,7 +83,8 @@ pipeline::InspectPredictions Predictions(const InspectArgs& args, const std::opt
   return {};
 }
 
-report::StrategyInspection InspectStrategy(const InspectArgs& args, const std::optional<pipeline::InspectWorkflow>& workflow,
+report::StrategyInspection InspectStrategy(const InspectArgs& args,
+                                           const std::optional<pipeline::InspectWorkflow>& workflow,
                                            const data::QlibStore& store, const data::InstrumentHistory& history,
                                            const factors::FactorSet& set, ThreadPool& pool) {
   if (history.is_benchmark) {
@@ -172,7 +174,8 @@ void AddInspectCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--expr", args->expressions, "An extra factor NAME=EXPRESSION (repeatable)");
   command->add_option("--workflow", args->workflow,
                       "Workflow YAML: show its hybrid strategy per date (the defaults without a hybrid section)");
-  command->add_option("--set", args->overrides, "Override a workflow key: --set strategy.regime.method=hmm (repeatable)");
+  command->add_option("--set", args->overrides,
+                      "Override a workflow key: --set strategy.regime.method=hmm (repeatable)");
   command->add_flag("--strategy", args->strategy, "Show the hybrid strategy with its default settings (no workflow)");
   command->add_option("--model", args->model,
                       "ML component: a model directory or models:/NAME@ALIAS (default: the workflow's run folder "

@@ -104,7 +104,8 @@ class TextTable {
       std::string out(indent);
       for (size_t col = 0; col < columns_.size(); ++col) {
         if (col > 0) out += "  ";
-        out += col == 0 ? fmt::format("{:<{}}", cell_of(col), widths[col]) : fmt::format("{:>{}}", cell_of(col), widths[col]);
+        out += col == 0 ? fmt::format("{:<{}}", cell_of(col), widths[col])
+                        : fmt::format("{:>{}}", cell_of(col), widths[col]);
       }
       while (!out.empty() && out.back() == ' ') out.pop_back();
       return out + "\n";
@@ -215,7 +216,9 @@ nlohmann::ordered_json StrategyToJson(const StrategyInspection& s) {
   nlohmann::ordered_json weight_sets = nlohmann::ordered_json::object();
   for (const auto& [name, values] : s.weight_sets) {
     nlohmann::ordered_json set = nlohmann::ordered_json::object();
-    for (size_t component = 0; component < s.components.size(); ++component) set[s.components[component]] = values[component];
+    for (size_t component = 0; component < s.components.size(); ++component) {
+      set[s.components[component]] = values[component];
+    }
     weight_sets[name] = std::move(set);
   }
   json["meta_weights"] = std::move(weight_sets);
@@ -235,7 +238,8 @@ nlohmann::ordered_json StrategyToJson(const StrategyInspection& s) {
       signals[s.components[component]] = Nullable(s.signals[component][row]);
     }
     item["signals"] = std::move(signals);
-    item["prediction"] = ml ? nlohmann::ordered_json{{"yhat", Nullable(s.yhat[row])}, {"prob_up", Nullable(s.prob_up[row])}}
+    item["prediction"] = ml ? nlohmann::ordered_json{{"yhat", Nullable(s.yhat[row])},
+                                                     {"prob_up", Nullable(s.prob_up[row])}}
                             : nlohmann::ordered_json(nullptr);
     item["regime"] = s.regime[row] < 0 ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(s.regime_labels[static_cast<size_t>(s.regime[row])]);

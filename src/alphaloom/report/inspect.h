@@ -106,10 +106,10 @@ nlohmann::ordered_json InspectionToJson(const Inspection& inspection);
 
 /// Writes a PNG (price with traded close, volume, drawdown; splits and distributions as vertical
 /// lines, dividends as markers, suspensions shaded, jumps marked; with a strategy, a panel of the
-/// signals and one of the alpha score and target weight, every strategy row, shaded by regime) to `png` through a temporary
-/// file and a rename, with the interpreter ReportPython(options) picks. Throws Error(kUsage) when
-/// `png` does not end in .png, Error(kIo) when its directory does not exist, Error(kExternal) when
-/// the script fails or cannot be started.
+/// signals and one of the alpha score and target weight, every strategy row, shaded by regime) to
+/// `png` through a temporary file and a rename, with the interpreter ReportPython(options) picks.
+/// Throws Error(kUsage) when `png` does not end in .png, Error(kIo) when its directory does not
+/// exist, Error(kExternal) when the script fails or cannot be started.
 void WriteInspectChart(const Inspection& inspection, const std::filesystem::path& png, const ReportOptions& options);
 
 }  // namespace alphaloom::report
