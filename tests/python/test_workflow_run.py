@@ -93,10 +93,16 @@ def test_planted_alpha_is_recovered_net_of_costs_and_cached(alphaloom, planted):
     for name in ("workflow.yaml", "signal.parquet", "train/metrics.json", "train/oof_predictions.parquet",
                  "model/ensemble.json", "backtest/daily.parquet", "backtest/summary.json", "report/index.html"):
         assert (run / name).is_file(), name
-    # Every traded score is out of sample: the signal is the out-of-fold predictions.
+    # Every traded score is out of sample: the signal is the out-of-fold predictions, those of the
+    # rows without a label on the tested dates included (each predicted by the fold that tests it).
     signal_table = pd.read_parquet(run / "signal.parquet")
     oof = pd.read_parquet(run / "train" / "oof_predictions.parquet")
-    assert len(signal_table) == len(oof)
+    unlabelled = pd.read_parquet(run / "train" / "unlabelled_predictions.parquet")
+    assert len(unlabelled) > 0 and unlabelled["datetime"].isin(oof["datetime"]).all()
+    predicted = pd.concat([oof[["datetime", "instrument", "yhat"]], unlabelled[["datetime", "instrument", "yhat"]]])
+    merged = signal_table.merge(predicted, on=["datetime", "instrument"], suffixes=("", "_fold"), validate="1:1")
+    assert len(merged) == len(signal_table) == len(predicted)
+    assert (merged["yhat"] == merged["yhat_fold"]).all()
 
     # Unchanged: nothing recomputed, the same numbers.
     alphaloom("run", workflow)
@@ -380,3 +386,30 @@ def test_features_for_one_date_equal_the_batch(alphaloom, planted, tmp_path):
         pd.testing.assert_frame_equal(one, same, check_exact=True)
         seen_late |= late & set(one["instrument"])
     assert seen_late, "the sample should include an instrument listed after 2021"
+
+
+def test_the_signal_does_not_know_which_names_lose_their_next_bars(alphaloom, tmp_path):
+    """A name delisted in the middle of the last test window still has a score on its last bars
+    (their label needs bars that never come): the signal up to the delisting is the same, row for
+    row, as on the market where it keeps trading. Leaving those rows out would tell the strategy
+    in advance which names disappear (it sells a held name without a score first)."""
+    scores = {}
+    for case in ("kept", "delisted"):
+        base = tmp_path / case
+        alphaloom("-q", "synth", "--out", base / "raw", "--instruments", 30, "--start", "2016-01-01", "--end",
+                  "2020-12-31", "--seed", 5)
+        (base / "factors.txt").write_text(FACTORS)
+        victim = base / "raw" / "S0003.csv"
+        bars = pd.read_csv(victim)
+        cut = bars["date"].iloc[-60]
+        if case == "delisted":
+            bars[bars["date"] < cut].to_csv(victim, index=False)
+        alphaloom("-q", "run", write_workflow(base))
+        signal = pd.read_parquet(base / "runs" / "wf" / "signal.parquet")
+        signal["datetime"] = pd.to_datetime(signal["datetime"])
+        scores[case] = signal[signal["datetime"] < pd.Timestamp(cut)].reset_index(drop=True)
+    last_bars = scores["delisted"][scores["delisted"]["instrument"] == "S0003"]["datetime"].tail(2)
+    assert len(last_bars) == 2 and last_bars.iloc[-1] == scores["kept"]["datetime"].max()
+    # prob_up too: its RMSE counts only the out-of-fold errors known at each date.
+    pd.testing.assert_frame_equal(scores["kept"], scores["delisted"])
+    assert scores["kept"]["prob_up"].notna().mean() > 0.99

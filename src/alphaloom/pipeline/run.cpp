@@ -70,31 +70,49 @@ void LinkTree(const fs::path& from, const fs::path& to) {
   }
 }
 
-// The backtest's scores from the out-of-fold predictions: one score per (date, instrument), the
-// mean over the folds that tested it (walk-forward tests a row once; CPCV several times).
-// prob_up as `predict` computes it for a regressor: Phi(yhat / out-of-fold RMSE), clipped; NaN
-// for a classifier's scores (the hybrid strategy's ML component then scores nothing).
-void WriteSignal(const fs::path& oof_file, double oof_rmse, const fs::path& out) {
-  const std::array<data::ColumnRequest, 3> requests = {data::ColumnRequest{"datetime", data::ColumnType::kDate},
-                                                       data::ColumnRequest{"instrument", data::ColumnType::kString},
-                                                       data::ColumnRequest{"yhat", data::ColumnType::kNumber}};
-  const data::Table oof = data::ReadTable(oof_file, requests);
+// The backtest's scores from the out-of-fold predictions, the rows without a label included (a
+// signal without them would tell the strategy in advance which names lose their next bars): one
+// score per (date, instrument), the mean over the folds that tested it (walk-forward tests a row
+// once; CPCV several times). For a regressor, prob_up as `predict` computes it, Phi(yhat / RMSE),
+// with the RMSE of the out-of-fold errors known at the date's close (those whose label ended on or
+// before it; NaN before the first): an RMSE over every fold would carry later errors into earlier
+// dates. NaN for a classifier's scores (the hybrid strategy's ML component then scores nothing).
+void WriteSignal(const fs::path& oof_file, const fs::path& unlabelled_file, bool regressor, const fs::path& out) {
+  const std::array<data::ColumnRequest, 5> oof_requests = {
+      data::ColumnRequest{"datetime", data::ColumnType::kDate}, data::ColumnRequest{"instrument", data::ColumnType::kString},
+      data::ColumnRequest{"yhat", data::ColumnType::kNumber}, data::ColumnRequest{"target", data::ColumnType::kNumber},
+      data::ColumnRequest{"t1", data::ColumnType::kDate}};
+  const data::Table oof = data::ReadTable(oof_file, oof_requests);
+  const data::Table unlabelled = data::ReadTable(unlabelled_file, std::span(oof_requests).first(3));
   std::map<std::pair<Date, std::string>, std::pair<double, int>> sums;
-  for (size_t row = 0; row < oof.rows(); ++row) {
-    auto& [sum, count] = sums[{oof.columns[0].dates[row], oof.columns[1].strings[row]}];
-    sum += oof.columns[2].numbers[row];
-    ++count;
+  for (const data::Table* table : {&oof, &unlabelled}) {
+    for (size_t row = 0; row < table->rows(); ++row) {
+      auto& [sum, count] = sums[{table->columns[0].dates[row], table->columns[1].strings[row]}];
+      sum += table->columns[2].numbers[row];
+      ++count;
+    }
   }
+  // Squared out-of-fold errors by the date they become known.
+  std::vector<std::pair<Date, double>> errors;
+  for (size_t row = 0; row < oof.rows(); ++row) {
+    const double error = oof.columns[2].numbers[row] - oof.columns[3].numbers[row];
+    if (std::isfinite(error)) errors.emplace_back(oof.columns[4].dates[row], error * error);
+  }
+  std::sort(errors.begin(), errors.end());
   std::vector<Date> dates;
   std::vector<std::string> instruments;
-  std::vector<double> scores;
+  std::vector<double> scores, prob_up;
+  size_t known = 0;
+  double squares = 0;
   for (const auto& [key, value] : sums) {
+    while (known < errors.size() && errors[known].first <= key.first) squares += errors[known++].second;
     dates.push_back(key.first);
     instruments.push_back(key.second);
-    scores.push_back(value.first / value.second);
+    const double score = value.first / value.second;
+    scores.push_back(score);
+    const bool defined = regressor && known > 0;
+    prob_up.push_back(defined ? model::ProbUpNormal(score, std::sqrt(squares / static_cast<double>(known))) : std::nan(""));
   }
-  std::vector<double> prob_up(scores.size(), std::nan(""));
-  if (oof_rmse > 0) prob_up = model::ProbUpNormal(scores, std::vector<double>(scores.size(), oof_rmse));
   data::Table signal;
   signal.columns.push_back(data::TableColumn::Dates("datetime", std::move(dates)));
   signal.columns.push_back(data::TableColumn::Strings("instrument", std::move(instruments)));
@@ -295,7 +313,8 @@ RunOutcome RunStages(const RunRequest& request, const YAML::Node& root, const Wo
     labels.name = data::ReadFileMaybeGzip(labels_entry / "name");
     TrainOn(train, features, std::move(labels), staging, pool);
     const nlohmann::json ensemble = nlohmann::json::parse(data::ReadFileMaybeGzip(staging / "model" / "ensemble.json"));
-    WriteSignal(staging / "oof_predictions.parquet", ensemble.value("oof_rmse", 0.0), staging / "signal.parquet");
+    WriteSignal(staging / "oof_predictions.parquet", staging / "unlabelled_predictions.parquet",
+                ensemble.value("oof_rmse", 0.0) > 0, staging / "signal.parquet");
   });
   // strategy (hybrid only): target weights from the rule alphas, the regime, the model's
   // out-of-fold P(up) and sizing, over the dates the model was tested on.
@@ -450,7 +469,8 @@ RunOutcome RunStages(const RunRequest& request, const YAML::Node& root, const Wo
 
   StagingDirectory folder(run_dir);
   WriteFileAtomic(folder.path() / "workflow.yaml", YAML::Dump(root) + "\n");
-  for (const char* name : {"metrics.json", "importance.csv", "oof_predictions.parquet"}) {
+  for (const char* name :
+       {"metrics.json", "importance.csv", "oof_predictions.parquet", "unlabelled_predictions.parquet"}) {
     fs::create_directories(folder.path() / "train");
     LinkTree(train_entry / name, folder.path() / "train" / name);
   }

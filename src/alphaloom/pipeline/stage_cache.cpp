@@ -49,7 +49,7 @@ std::string FingerprintTree(const fs::path& root, const std::vector<std::string>
 
 // Part of every key: bumped whenever a stage's outputs change shape, so entries written by an
 // older build are never read as if they were current.
-constexpr std::string_view kCacheFormat = "alphaloom-stage-cache-2";
+constexpr std::string_view kCacheFormat = "alphaloom-stage-cache-3";
 
 StageKey::StageKey(std::string_view stage) { hasher_.UpdateField(kCacheFormat).UpdateField(stage); }
 

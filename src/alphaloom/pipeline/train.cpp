@@ -125,6 +125,74 @@ dataset::MatrixRef Ref(FoldData& data) {
   return dataset::MatrixRef{data.x.matrix().data(), data.x.rows(), data.x.cols(), data.dates};
 }
 
+// The rows of `features` that have no target (their label needs bars after the row's date, which
+// a suspension, a delisting or the end of the data removes), with their label-calendar positions
+// (-1 off that calendar). They are predicted for the signal like every row on the same date, so
+// the signal does not tell the strategy in advance which names lose their next bars; they are
+// never scored.
+struct UnlabelledRows {
+  std::vector<uint32_t> rows;
+  std::vector<int32_t> positions;
+  std::vector<unsigned char> taken;  ///< already predicted by an earlier fold
+};
+
+UnlabelledRows FindUnlabelledRows(const expr::FeatureFrame& features, const dataset::LearningSet& set) {
+  std::vector<unsigned char> labelled(features.rows(), 0);
+  for (const size_t row : set.source_row) labelled[row] = 1;
+  UnlabelledRows out;
+  for (size_t row = 0; row < features.rows(); ++row) {
+    if (labelled[row]) continue;
+    const std::optional<size_t> position = set.calendar.IndexOf(features.date(row));
+    out.rows.push_back(static_cast<uint32_t>(row));
+    out.positions.push_back(position ? static_cast<int32_t>(*position) : -1);
+  }
+  out.taken.assign(out.rows.size(), 0);
+  return out;
+}
+
+// The unlabelled rows on the dates of `fold`'s test blocks that no earlier fold took.
+std::vector<uint32_t> TakeTestDateRows(UnlabelledRows& unlabelled, const cv::Fold& fold) {
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < unlabelled.rows.size(); ++i) {
+    if (unlabelled.taken[i] || unlabelled.positions[i] < 0) continue;
+    const int32_t position = unlabelled.positions[i];
+    const auto inside = [position](const cv::DateRange& block) {
+      return position >= block.first && position <= block.last;
+    };
+    if (std::none_of(fold.test_blocks.begin(), fold.test_blocks.end(), inside)) continue;
+    unlabelled.taken[i] = 1;
+    rows.push_back(unlabelled.rows[i]);
+  }
+  return rows;
+}
+
+// Applies the fold's fitted processors to the test rows and the unlabelled rows of the same dates
+// together (a cross-sectional processor sees the whole cross-section of each date, as it was
+// known on that date), then splits them back into `test` and `extra`.
+void TransformTestRows(const dataset::ProcessorChain& processors, const dataset::LearningSet& set,
+                       const std::vector<uint32_t>& test_rows, const expr::FeatureFrame& features,
+                       const std::vector<uint32_t>& extra_rows, FoldData& test, FoldData& extra) {
+  std::vector<uint32_t> frame_rows;
+  frame_rows.reserve(test_rows.size() + extra_rows.size());
+  for (const uint32_t row : test_rows) frame_rows.push_back(static_cast<uint32_t>(set.source_row[row]));
+  frame_rows.insert(frame_rows.end(), extra_rows.begin(), extra_rows.end());
+  std::sort(frame_rows.begin(), frame_rows.end());
+  FoldData both{dataset::GatherRows(features, frame_rows), {}, {}, {}};
+  both.dates = RowDates(both.x);
+  processors.Transform(Ref(both));
+  const size_t cols = both.x.cols();
+  const std::span<const float> values = both.x.matrix();
+  size_t next_test = 0, next_extra = 0;
+  for (size_t row = 0; row < frame_rows.size(); ++row) {
+    const bool is_extra = next_extra < extra_rows.size() && extra_rows[next_extra] == frame_rows[row];
+    FoldData& target = is_extra ? extra : test;
+    size_t& next = is_extra ? next_extra : next_test;
+    std::copy_n(values.begin() + static_cast<long>(row * cols), cols,
+                target.x.matrix().begin() + static_cast<long>(next * cols));
+    ++next;
+  }
+}
+
 }  // namespace
 
 TrainConfig ReadTrainConfig(const YAML::Node& root, const std::string& source) {
@@ -254,6 +322,11 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
     }
   }
 
+  UnlabelledRows unlabelled = FindUnlabelledRows(features, set);
+  std::vector<Date> extra_dates;
+  std::vector<std::string> extra_names;
+  std::vector<double> extra_fold, extra_score;
+
   std::filesystem::create_directories(out_dir);
   StagingDirectory model_stage(out_dir / "model");
   const std::string factor_hash = FactorSetHash(config.factors);
@@ -263,6 +336,7 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
   std::vector<Date> oof_dates;
   std::vector<uint32_t> oof_instruments;
   std::vector<double> oof_fold, oof_score, oof_label, oof_target, oof_probability;
+  std::vector<Date> oof_t1;  // when each test row's label is known (its span's end)
   size_t probability_width = 1;
   double fit_seconds = 0, predict_seconds = 0;
   // The estimate of the time left counts rounds as if every fold ran all of them; early stopping
@@ -274,7 +348,13 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
     dataset::ProcessorChain processors(config.processors);
     processors.FitTransform(Ref(train));
     FoldData test = Gather(set, targets, fold.test);
-    processors.Transform(Ref(test));
+    const std::vector<uint32_t> extra_rows = TakeTestDateRows(unlabelled, fold);
+    FoldData extra{dataset::GatherRows(features, extra_rows), {}, {}, {}};
+    if (extra_rows.empty()) {
+      processors.Transform(Ref(test));
+    } else {
+      TransformTestRows(processors, set, fold.test, features, extra_rows, test, extra);
+    }
     std::optional<FoldData> valid;
     if (!fold.valid.empty()) {
       valid = Gather(set, targets, fold.valid);
@@ -298,6 +378,15 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
     fit_seconds += std::chrono::duration<double>(predict_started - fit_started).count();
     predict_seconds += Seconds(predict_started);
     const std::vector<double> scores = RowScores(prediction, class_values);
+    if (!extra_rows.empty()) {
+      const std::vector<double> extra_scores = RowScores(learner->Predict(model::ViewOf(extra.x)), class_values);
+      extra_score.insert(extra_score.end(), extra_scores.begin(), extra_scores.end());
+      extra_fold.insert(extra_fold.end(), extra_rows.size(), static_cast<double>(k));
+      for (size_t row = 0; row < extra.x.rows(); ++row) {
+        extra_dates.push_back(extra.x.date(row));
+        extra_names.push_back(extra.x.instrument(row));
+      }
+    }
 
     std::vector<uint32_t> test_instruments(test.x.rows());
     for (size_t row = 0; row < test.x.rows(); ++row) test_instruments[row] = test.x.instrument_index(row);
@@ -320,6 +409,7 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
     oof_score.insert(oof_score.end(), scores.begin(), scores.end());
     oof_label.insert(oof_label.end(), raw_label.begin(), raw_label.end());
     oof_target.insert(oof_target.end(), test.label.begin(), test.label.end());
+    for (const uint32_t row : fold.test) oof_t1.push_back(set.calendar[static_cast<size_t>(set.row_t1[row])]);
     probability_width = prediction.width;
     oof_probability.insert(oof_probability.end(), prediction.values.begin(), prediction.values.end());
     importances.push_back(learner->Importance());
@@ -375,7 +465,14 @@ TrainSummary TrainOn(const TrainConfig& config, const expr::FeatureFrame& featur
   oof.columns.push_back(data::TableColumn::Numbers("yhat", oof_score));
   oof.columns.push_back(data::TableColumn::Numbers("label", oof_label));
   oof.columns.push_back(data::TableColumn::Numbers("target", oof_target));
+  oof.columns.push_back(data::TableColumn::Dates("t1", oof_t1));
   data::WriteTable(oof, out_dir / "oof_predictions.parquet");
+  data::Table unscored;
+  unscored.columns.push_back(data::TableColumn::Dates("datetime", std::move(extra_dates)));
+  unscored.columns.push_back(data::TableColumn::Strings("instrument", std::move(extra_names)));
+  unscored.columns.push_back(data::TableColumn::Numbers("fold", std::move(extra_fold)));
+  unscored.columns.push_back(data::TableColumn::Numbers("yhat", std::move(extra_score)));
+  data::WriteTable(unscored, out_dir / "unlabelled_predictions.parquet");
 
   TrainSummary summary;
   summary.model_dir = out_dir / "model";

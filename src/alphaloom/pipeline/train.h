@@ -48,8 +48,14 @@ struct TrainSummary {
 ///                          seconds: prepare (store -> features, labels, learning set), fit and
 ///                          predict (summed over folds), total
 ///   oof_predictions.parquet datetime, instrument, fold, yhat, label (raw), target (what the model
-///                           learned: the normalised label, or the class index), one row per test
-///                           row and fold
+///                           learned: the normalised label, or the class index), t1 (the label's
+///                           last date: when the row's error is known), one row per test row and
+///                           fold
+///   unlabelled_predictions.parquet datetime, instrument, fold, yhat: the feature rows without a
+///                           target on the dates a fold tests (a suspension, a delisting or the
+///                           data's end removes the bars their label needs), predicted by the first
+///                           fold that tests the date with the test rows' processors (applied to
+///                           both together) and never scored; the signal trades them like the rest
 ///   importance.csv          feature, gain, split: means over the fold models
 ///   model/                  ensemble.json + fold<k>/ model artifacts (see docs/models.md)
 /// With several label horizons, the first is trained (the workflow trains one model per horizon).
