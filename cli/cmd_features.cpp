@@ -30,16 +30,7 @@ struct FeaturesArgs {
 
 
 factors::FactorSet BuildFactorSet(const FeaturesArgs& args) {
-  factors::FactorSet set;
-  for (const auto& name : SplitCommas(args.sets)) set.Append(factors::LoadFactorSet(name));
-  for (const auto& pair : args.extra) {
-    const size_t equals = pair.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      throw Error(ErrorKind::kUsage, fmt::format("--expr '{}': expected NAME=EXPRESSION", pair));
-    }
-    set.names.push_back(pair.substr(0, equals));
-    set.expressions.push_back(pair.substr(equals + 1));
-  }
+  factors::FactorSet set = factors::FactorSetFromFlags(args.sets, args.extra);
   if (set.names.empty()) throw Error(ErrorKind::kUsage, "no factors: give --set and/or --expr");
   return set;
 }

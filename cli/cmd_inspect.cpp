@@ -33,16 +33,7 @@ struct InspectArgs {
 };
 
 factors::FactorSet FeatureSet(const InspectArgs& args) {
-  factors::FactorSet set;
-  for (const auto& name : SplitCommas(args.features)) set.Append(factors::LoadFactorSet(name));
-  for (const auto& pair : args.expressions) {
-    const size_t equals = pair.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      throw Error(ErrorKind::kUsage, fmt::format("--expr '{}': expected NAME=EXPRESSION", pair));
-    }
-    set.names.push_back(pair.substr(0, equals));
-    set.expressions.push_back(pair.substr(equals + 1));
-  }
+  factors::FactorSet set = factors::FactorSetFromFlags(args.features, args.expressions);
   if ((!args.features.empty() || !args.expressions.empty()) && set.names.empty()) {
     throw Error(ErrorKind::kUsage, "--features: name a factor set or a file");
   }

@@ -122,3 +122,7 @@ def test_features_with_a_long_instrument_list(alphaloom, tmp_path):
     assert result.returncode == 3 and "factor R: expression error at column 14" in result.stderr
     assert result.stderr.rstrip().endswith("^")
     assert not (tmp_path / "h.csv").exists()
+    for command in (["features", "--out", tmp_path / "h.csv"], ["inspect", "--instrument", names[0]]):
+        result = alphaloom(command[0], "--data", tmp_path / "store", "--expr", "=$close", *command[1:], check=False)
+        assert result.returncode == 2 and "--expr '=$close': expected NAME=EXPRESSION" in result.stderr, command
+    assert not (tmp_path / "h.csv").exists()

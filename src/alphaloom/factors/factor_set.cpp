@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "alphaloom/common/error.h"
+#include "alphaloom/common/text.h"
 
 namespace alphaloom::factors {
 namespace {
@@ -77,6 +78,20 @@ FactorSet LoadFactorSet(std::string_view name_or_path) {
     return ParseFactorFile(text, path.string());
   }
   return BuiltinFactorSet(name_or_path);
+}
+
+FactorSet FactorSetFromFlags(std::string_view sets, const std::vector<std::string>& expressions) {
+  FactorSet set;
+  for (const std::string& name : SplitCommas(sets)) set.Append(LoadFactorSet(name));
+  for (const std::string& pair : expressions) {
+    const size_t equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Error(ErrorKind::kUsage, fmt::format("--expr '{}': expected NAME=EXPRESSION", pair));
+    }
+    set.names.push_back(pair.substr(0, equals));
+    set.expressions.push_back(pair.substr(equals + 1));
+  }
+  return set;
 }
 
 }  // namespace alphaloom::factors

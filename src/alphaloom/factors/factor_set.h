@@ -29,4 +29,9 @@ FactorSet BuiltinFactorSet(std::string_view name);
 /// (`NAME = expression` lines). Throws Error(kConfig) for neither.
 FactorSet LoadFactorSet(std::string_view name_or_path);
 
+/// What the CLI's `--set A,B` and `--expr NAME=EXPRESSION` flags name: the sets of the
+/// comma-separated `sets` (LoadFactorSet each), then one factor per pair. Throws Error(kUsage) for
+/// a pair without a name before '=', and LoadFactorSet's errors. May return an empty set.
+FactorSet FactorSetFromFlags(std::string_view sets, const std::vector<std::string>& expressions);
+
 }  // namespace alphaloom::factors
