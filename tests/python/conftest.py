@@ -3,9 +3,26 @@ import os
 import pathlib
 import subprocess
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def scale_bars_from(store, first_index, seed=3):
+    """A changed future for leakage tests: multiplies every price and volume bar of every instrument
+    of `store` (Qlib layout) at calendar index >= first_index by a random factor in [0.5, 1.5)."""
+    rng = np.random.default_rng(seed)
+    for folder in sorted((pathlib.Path(store) / "features").iterdir()):
+        for field in ("open", "high", "low", "close", "vwap", "volume"):
+            path = folder / f"{field}.day.bin"
+            if not path.exists():
+                continue
+            values = np.fromfile(path, dtype="<f4")
+            at = 1 + max(0, first_index - int(values[0]))
+            if at < len(values):
+                values[at:] *= rng.uniform(0.5, 1.5, len(values) - at).astype("<f4")
+                values.tofile(path)
 
 
 def _binary() -> pathlib.Path:

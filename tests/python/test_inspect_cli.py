@@ -5,13 +5,14 @@ import csv
 import json
 import math
 import pathlib
+import shutil
 import struct
 import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, scale_bars_from
 
 PERIODS = 252
 
@@ -535,19 +536,8 @@ def test_strategy_is_leak_free(alphaloom, synth, strategy_files, tmp_path):
     days = calendar(store)
     cut = days.index(end) + 1
     changed = tmp_path / "store"
-    import shutil
     shutil.copytree(store, changed)
-    rng = np.random.default_rng(3)
-    for folder in (changed / "features").iterdir():
-        for field in ("close", "open", "high", "low", "vwap", "volume"):
-            path = folder / f"{field}.day.bin"
-            if not path.exists():
-                continue
-            raw = np.fromfile(path, dtype="<f4")
-            first = int(raw[0])
-            at = min(len(raw), 1 + max(0, cut - first))
-            raw[at:] *= rng.uniform(0.5, 1.5, size=len(raw) - at).astype("<f4")
-            raw.tofile(path)
+    scale_bars_from(changed, cut)
     args = ["--workflow", config, "--start", "2018-12-01", "--end", end, "--features", "alpha158"]
     original = inspect_json(alphaloom, store, stock, *args)["strategy"]
     perturbed = inspect_json(alphaloom, changed, stock, *args)["strategy"]

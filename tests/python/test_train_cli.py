@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import scale_bars_from
+
 # A small factor file: the planted formula's ranking (ROC5) among momentum, volatility, range and
 # volume features that carry no planted signal.
 FACTORS = """ROC5 = Ref($close, 5)/$close
@@ -132,19 +134,7 @@ def test_fold_models_do_not_see_the_test_segment(alphaloom, planted, tmp_path):
     shutil.copytree(planted / "store", changed / "store")
     shutil.copy(planted / "factors.txt", changed / "factors.txt")
     calendar = pd.to_datetime((changed / "store" / "calendars" / "day.txt").read_text().split())
-    first_test = int(np.searchsorted(calendar, pd.Timestamp("2023-01-02")))
-    rng = np.random.default_rng(3)
-    for folder in (changed / "store" / "features").iterdir():
-        for field in ("open", "high", "low", "close", "vwap", "volume"):
-            path = folder / f"{field}.day.bin"
-            if not path.exists():
-                continue
-            values = np.fromfile(path, dtype="<f4")
-            start = int(values[0])
-            tail = max(0, first_test - start)
-            if tail < len(values) - 1:
-                values[1 + tail:] *= rng.uniform(0.5, 1.5, len(values) - 1 - tail).astype("<f4")
-                values.tofile(path)
+    scale_bars_from(changed / "store", int(np.searchsorted(calendar, pd.Timestamp("2023-01-02"))))
     cv = ("{kind: segments, train: {start: 2015-01-01, end: 2020-12-31}, valid: {start: 2021-01-01, end: 2022-12-30}, "
           "test: {start: 2023-01-02, end: 2024-12-31}}")
     model = "{kind: lightgbm, num_rounds: 40, early_stopping: 10, seed: 3, threads: 1, params: {num_leaves: 7}}"
