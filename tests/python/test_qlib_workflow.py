@@ -13,18 +13,18 @@ to the test segment (AlphaLoom's own default, the out-of-fold dates to the day a
 one, would add one day).
 
 Asserted: test-segment IC within 0.002 of SigAnaRecord's, and the annualized excess return with
-cost (PortAnaRecord's `excess_return_with_cost`) within 0.01; the backtest covers the same days.
-The store is a 100-instrument synthetic market (2014-2021) with a planted IC of 0.15, so the model
-trains past a handful of rounds (best iteration 30; on a weaker signal it stops at 10 and its
-scores tie in large groups, where the order of tied names, which Qlib leaves to an unstable
-pandas sort, decides the trades); the test takes about 5 minutes.
+cost (PortAnaRecord's `excess_return_with_cost`) within 0.002 (the issue asks for 0.01); the
+backtest covers the same days. The store is a 100-instrument synthetic market (2014-2021) with a
+planted IC of 0.15, so the model trains past a handful of rounds (best iteration 30; on a weaker
+signal it stops at 10 and its scores tie in large groups, where the order of tied names, which
+Qlib leaves to an unstable pandas sort, decides the trades); the test takes a few minutes.
 
-What still differs, measured on this store (IC 0.112045 vs 0.112044; excess return with cost
-0.1386 vs 0.1448): (1) the predictions differ by LightGBM's histogram construction (row-wise here,
-Python's choice there; correlation 1 - 1e-8), which moves names across the top-50 edge on a few
-days; (2) Qlib trades scores of every row of the test segment, AlphaLoom only those of labelled
-rows: a name whose label is undefined (no close on t+1 or t+2, e.g. before a suspension) has no
-score and is sold first, and is not bought.
+Measured on this store: IC 0.11205 vs 0.11204, rank IC 0.06771 vs 0.06772, excess return with
+cost 0.14478 vs 0.14476, without cost 0.19264 vs 0.19261. Before AlphaLoom also scored the rows
+without a label (a name with no close on t+1 or t+2, e.g. before a suspension: its score was
+missing, so it was sold first and never bought, a look-ahead) the excess return was 0.1386. The
+predictions still differ by LightGBM's histogram construction (row-wise here, Python's choice
+there; correlation 1 - 1e-8).
 """
 import json
 import subprocess
@@ -83,4 +83,4 @@ def test_whole_workflow_matches_qlib(alphaloom, qlib_python, tmp_path):
     assert list(pd.to_datetime(daily["datetime"])) == list(pd.to_datetime(report["datetime"]))
     assert training["overall"]["ic_days"] == qlib["ic_days"]
     assert training["overall"]["ic"] == pytest.approx(qlib["ic"], abs=0.002)
-    assert ours_excess["annualized_return"] == pytest.approx(theirs_excess["annualized_return"], abs=0.01)
+    assert ours_excess["annualized_return"] == pytest.approx(theirs_excess["annualized_return"], abs=0.002)
